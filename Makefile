@@ -1,0 +1,36 @@
+# Bantin: the two commands a newcomer needs are `make serve` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SAMPLES := index/samples
+APT    := DEBIAN_FRONTEND=noninteractive apt-get
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install serve test bench system-packages browser
+
+install: $(STAMP) system-packages
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Run-time Debian packages: espeak-ng is the offline Vietnamese voice.
+system-packages:
+	@command -v espeak-ng >/dev/null || { $(SUDO) $(APT) update -qq && $(SUDO) $(APT) install -y -qq espeak-ng; }
+
+# The browser tests drive Debian's Chromium; never a downloaded browser.
+browser:
+	@[ -x /usr/bin/chromium ] || { $(SUDO) $(APT) update -qq && $(SUDO) $(APT) install -y -qq chromium; }
+
+serve: install
+	@$(BIN)/bantin index stats >/dev/null 2>&1 || $(BIN)/bantin index build $(SAMPLES)
+	$(BIN)/bantin serve
+
+test: install browser
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python -m bench.index_throughput

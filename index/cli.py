@@ -1,0 +1,95 @@
+"""`bantin index ...`: the staff's commands for building and inspecting the index."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from index.build import BuilderBusy, BuildFailed, BuildReport, build, default_jobs, update
+from index.progress import for_stream
+from search.cli import index_dir_option, resolve_index_dir
+from search.store import IndexMissing
+
+
+@click.group("index")
+def index_group() -> None:
+    """Lập và cập nhật chỉ mục tìm kiếm."""
+
+
+def _print_report(report: BuildReport) -> None:
+    verb = "Đã lập chỉ mục" if report.kind == "build" else "Đã cập nhật"
+    click.echo(f"{verb}: {report.indexed} bài mới hoặc đã đổi, {report.unchanged} không đổi, {report.deleted} đã xóa.")
+    click.echo(f"Chỉ mục {report.generation}: {report.total} bài. Thời gian: {report.elapsed:.1f} giây.")
+    if report.skipped:
+        click.echo(f"Bỏ qua {len(report.skipped)} nguồn:", err=True)
+        for item in report.skipped:
+            click.echo(f"  {item.path}: {item.reason}", err=True)
+
+
+def _run(action, *args, **kwargs) -> None:
+    try:
+        report = action(*args, progress=for_stream(sys.stderr), **kwargs)
+    except BuilderBusy as exc:
+        raise click.ClickException(str(exc)) from None
+    except BuildFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"lỗi ghi chỉ mục: {exc}; chỉ mục đang dùng không bị ảnh hưởng") from None
+    _print_report(report)
+
+
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help=f"Số tiến trình tách từ song song (mặc định: số lõi, {default_jobs()}).",
+)
+
+
+@index_group.command("build")
+@click.argument("sources", nargs=-1, required=True)
+@index_dir_option
+@jobs_option
+def build_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None) -> None:
+    """Lập lại toàn bộ chỉ mục từ SOURCES (tệp hoặc thư mục), chuyển sang khi xong."""
+    _run(build, list(sources), resolve_index_dir(index_dir), jobs=jobs)
+
+
+@index_group.command("update")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--delete-missing", is_flag=True, help="Xóa khỏi chỉ mục các bài không còn trong SOURCES.")
+@index_dir_option
+@jobs_option
+def update_command(sources: tuple[str, ...], delete_missing: bool, index_dir: str | None, jobs: int | None) -> None:
+    """Chỉ thêm bài mới và bài đã thay đổi từ SOURCES."""
+    _run(update, list(sources), resolve_index_dir(index_dir), delete_missing=delete_missing, jobs=jobs)
+
+
+@index_group.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@index_dir_option
+def stats_command(as_json: bool, index_dir: str | None) -> None:
+    """Số bài, thế hệ, dung lượng và thời điểm lập của chỉ mục đang dùng."""
+    store = resolve_index_dir(index_dir)
+    try:
+        generation = store.current()
+    except IndexMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    meta = generation.meta()
+    stats = {
+        "articles": meta["articles"],
+        "generation": generation.name,
+        "size_bytes": generation.size_bytes(),
+        "built_at": meta["built_at"],
+        "index_dir": str(store.root),
+    }
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Chỉ mục:      {stats['index_dir']}")
+    click.echo(f"Thế hệ:       {stats['generation']}")
+    click.echo(f"Số bài:       {stats['articles']}")
+    click.echo(f"Dung lượng:   {stats['size_bytes'] / 1e6:.1f} MB")
+    click.echo(f"Lập lúc:      {stats['built_at']}")

@@ -1,0 +1,108 @@
+"""Creating, publishing and pruning index generations (the writer's side of search.store)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from search.store import MANIFEST, META, POINTER, Generation, IndexStore
+
+KEEP_GENERATIONS = 2
+
+
+def new_generation(store: IndexStore) -> Generation:
+    """An empty directory for the next generation, numbered after every existing one."""
+    existing = store.all_generations()
+    number = existing[-1].number + 1 if existing else 1
+    path = store.root / f"gen-{number:06d}"
+    path.mkdir(parents=True)
+    return Generation(path)
+
+
+def link_copy(source: Generation, target: Generation) -> None:
+    """Fill `target` with hard links to `source`'s Whoosh files.
+
+    Whoosh never rewrites a file: a commit writes new segment and TOC files and
+    deletes unreferenced ones, so the links share unchanged segments safely and
+    `source` is left intact.
+    """
+    for item in source.path.iterdir():
+        if item.is_file() and item.name not in (META, MANIFEST) and not item.name.endswith(".lock"):
+            try:
+                os.link(item, target.path / item.name)
+            except OSError:  # another file system, or links not allowed
+                shutil.copy2(item, target.path / item.name)
+
+
+def _write_json_durably(path: Path, data: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def complete(generation: Generation, manifest: dict[str, str], meta: dict[str, Any]) -> None:
+    """Make the generation durable, then mark it complete (meta.json comes last).
+
+    Whoosh never fsyncs, so its files are synced here before anything points at them.
+    """
+    for item in generation.path.iterdir():
+        if item.is_file():
+            with open(item, "rb") as handle:
+                os.fsync(handle.fileno())
+    _write_json_durably(generation.path / MANIFEST, manifest)
+    _write_json_durably(generation.path / META, meta)
+    _fsync_dir(generation.path)
+
+
+def publish(store: IndexStore, generation: Generation) -> None:
+    """Switch readers to `generation` in one atomic rename."""
+    fd, tmp = tempfile.mkstemp(dir=store.root, prefix=f".{POINTER}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(generation.name + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, store.root / POINTER)
+    _fsync_dir(store.root)
+
+
+def remove_abandoned(store: IndexStore) -> list[str]:
+    """Delete generations a killed builder left incomplete. Call with the build lock held."""
+    removed = []
+    live = store.pointer()
+    for generation in store.all_generations():
+        if not generation.complete and generation.name != live:
+            shutil.rmtree(generation.path, ignore_errors=True)
+            removed.append(generation.name)
+    for stray in store.root.glob(f".{POINTER}.*"):
+        stray.unlink(missing_ok=True)
+    return removed
+
+
+def prune(store: IndexStore, keep: int = KEEP_GENERATIONS) -> list[str]:
+    """Keep the live generation and the newest others, up to `keep` in all."""
+    live = store.current().name
+    complete = store.complete_generations()
+    keepers = {live} | {g.name for g in complete[-keep:]}
+    if len(keepers) > keep:  # the live one is older than the newest: keep it and the newest
+        keepers = {live, complete[-1].name}
+    removed = []
+    for generation in complete:
+        if generation.name not in keepers:
+            shutil.rmtree(generation.path, ignore_errors=True)
+            removed.append(generation.name)
+    return removed

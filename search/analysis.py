@@ -1,0 +1,128 @@
+"""Vietnamese analyzers for Whoosh: normalize | segment | lowercase | fold.
+
+Whoosh pickles analyzers into the index schema, so these classes hold no model
+state (the segmenter loads its model lazily per process) and live in this
+importable module. Writer and reader use the same instances through the schema.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+
+from search.segmenter import segment
+from search.text import fold, nfc
+
+_WORDLIKE = re.compile(r"\w")
+_SYLLABLE = re.compile(r"\w+")
+
+
+class VietnameseWordTokenizer(Tokenizer):
+    """Yields pyvi words (`quy_chế`), keeping the case the model needs to segment well."""
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = nfc(value)
+        if not tokenize:
+            yield from _whole(token, text, positions, chars, start_pos, start_char)
+            return
+        pos = start_pos
+        for word in segment(text):
+            if not _WORDLIKE.search(word.text):
+                continue
+            token.text = word.text.replace(" ", "_")
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + word.start
+                token.endchar = start_char + word.end
+            pos += 1
+            yield token
+
+
+class SyllableTokenizer(Tokenizer):
+    """Yields syllables (runs of word characters) of NFC text, with offsets.
+
+    No model involved: the folded field must match queries typed without
+    diacritics, which pyvi cannot segment.
+    """
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = nfc(value)
+        if not tokenize:
+            yield from _whole(token, text, positions, chars, start_pos, start_char)
+            return
+        for pos, match in enumerate(_SYLLABLE.finditer(text), start_pos):
+            token.text = match.group(0)
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+def _whole(token: Token, text: str, positions: bool, chars: bool, start_pos: int, start_char: int):
+    token.text = text
+    token.boost = 1.0
+    token.stopped = False
+    if positions:
+        token.pos = start_pos
+    if chars:
+        token.startchar = start_char
+        token.endchar = start_char + len(text)
+    yield token
+
+
+class FoldFilter(Filter):
+    """Removes Vietnamese diacritics (`đ` -> `d`) so `quy che` meets `quy chế`."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
+def word_analyzer():
+    """Words as pyvi segments them, lowercased after segmentation: `Quy chế` -> `quy_chế`."""
+    return VietnameseWordTokenizer() | LowercaseFilter()
+
+
+def folded_analyzer():
+    """Syllables without diacritics: `Quy chế` -> `quy`, `che`."""
+    return SyllableTokenizer() | LowercaseFilter() | FoldFilter()

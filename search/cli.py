@@ -1,0 +1,47 @@
+"""`bantin search`: the same search the site runs, from a terminal."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from search.engine import SearchEngine
+from search.paths import default_index_dir
+from search.store import IndexMissing, IndexStore
+
+index_dir_option = click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False),
+    envvar="BANTIN_INDEX_DIR",
+    default=None,
+    help="Thư mục chỉ mục (mặc định: $BANTIN_INDEX_DIR hoặc instance/index).",
+)
+
+
+def resolve_index_dir(index_dir: str | None) -> IndexStore:
+    return IndexStore(index_dir or default_index_dir())
+
+
+@click.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON như /api/search.")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Số kết quả.")
+@index_dir_option
+def search_command(query: tuple[str, ...], as_json: bool, limit: int, index_dir: str | None) -> None:
+    """Tìm bài viết trong chỉ mục."""
+    engine = SearchEngine(resolve_index_dir(index_dir))
+    try:
+        page = engine.search(" ".join(query), per_page=limit)
+    except IndexMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if not page.results:
+        click.echo(f"Không tìm thấy bài nào cho “{page.query}”.")
+        return
+    click.echo(f"{page.total} bài cho “{page.query}”:")
+    for rank, hit in enumerate(page.results, 1):
+        date = hit.date.strftime("%d/%m/%Y") if hit.date else "không rõ ngày"
+        click.echo(f"{rank:>2}. {hit.title}  [{date}{', ' + hit.category if hit.category else ''}]  id={hit.id}")

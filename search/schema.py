@@ -1,0 +1,90 @@
+"""The Whoosh schema, and how an Article becomes a document and back.
+
+Writer and reader both take the schema from here, so documents are always
+analyzed exactly as queries are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+
+from search.analysis import folded_analyzer, word_analyzer
+from search.article import Article
+
+# Text fields searched: each has a word field (pyvi words, with diacritics) and a
+# folded field (syllables without diacritics) fed the same text, so that offsets
+# agree and one stored copy serves highlighting for both.
+TEXT_FIELDS = ("title", "lead", "body")
+
+
+def folded(field: str) -> str:
+    return f"{field}_f"
+
+
+def build_schema() -> Schema:
+    words = word_analyzer()
+    syllables = folded_analyzer()
+    fields: dict[str, Any] = {
+        "id": ID(stored=True, unique=True),
+        "url": STORED,
+        "caption": STORED,
+        "author": STORED,
+        "source": STORED,
+        "date": DATETIME(stored=True, sortable=True),
+        "year": ID(stored=False, sortable=True),
+        "category": ID(stored=True, sortable=True),
+    }
+    for name in TEXT_FIELDS:
+        # chars=True stores character offsets, so highlighting reads them from the
+        # postings instead of segmenting each result's text again.
+        fields[name] = TEXT(analyzer=words, stored=True, chars=True)
+        fields[folded(name)] = TEXT(analyzer=syllables, chars=True)
+    return Schema(**fields)
+
+
+def indexed_text(article: Article) -> dict[str, str]:
+    """The text of each searched field. The caption is searched with the lead."""
+    lead = "\n".join(part for part in (article.lead, article.caption) if part)
+    return {"title": article.title, "lead": lead, "body": article.text}
+
+
+def to_document(article: Article) -> dict[str, Any]:
+    """Whoosh fields for one article."""
+    texts = indexed_text(article)
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "url": article.url,
+        "caption": article.caption,
+        "author": article.author,
+        "source": article.source,
+        "category": article.category,
+    }
+    for name, text in texts.items():
+        doc[name] = text
+        doc[folded(name)] = text
+    # The stored lead is the lead alone; the caption is stored on its own.
+    doc["_stored_lead"] = article.lead
+    if article.date:
+        doc["date"] = dt.datetime.combine(article.date, dt.time())
+        doc["year"] = str(article.date.year)
+    return doc
+
+
+def from_stored(fields: dict[str, Any]) -> Article:
+    """Rebuild the Article from a hit's stored fields."""
+    date = fields.get("date")
+    return Article(
+        id=fields["id"],
+        title=fields.get("title", ""),
+        body=tuple((fields.get("body") or "").split("\n")),
+        url=fields.get("url", ""),
+        lead=fields.get("lead", ""),
+        caption=fields.get("caption", ""),
+        date=date.date() if isinstance(date, dt.datetime) else None,
+        author=fields.get("author", ""),
+        category=fields.get("category", ""),
+        source=fields.get("source", ""),
+    )

@@ -1,0 +1,61 @@
+"""Unicode helpers shared by every stage, so that all text inside is NFC and folds one way."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Vietnamese letters whose base is not reached by stripping combining marks.
+_EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "D"})
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
+
+
+def nfc(text: str) -> str:
+    """Normalize to NFC, the one form everything inside Bantin is compared in."""
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_line(text: str) -> str:
+    """NFC, control characters removed, runs of (no-break) spaces collapsed, trimmed."""
+    return _SPACES.sub(" ", _CONTROL.sub("", nfc(text))).strip()
+
+
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch)[0]
+    return base.translate(_EXTRA_FOLDS)
+
+
+# Folding is per character so that offsets in folded text match the NFC original;
+# a table built once keeps the hot loop in C (str.translate).
+_FOLD_TABLE: dict[int, str] = {}
+for _cp in range(0x00C0, 0x1FFF):
+    _ch = chr(_cp)
+    if unicodedata.category(_ch).startswith("L"):
+        _folded = _fold_char(_ch)
+        if _folded != _ch and _folded.isascii():
+            _FOLD_TABLE[_cp] = _folded
+_FOLD_TABLE.update({ord("đ"): "d", ord("Đ"): "D"})
+
+
+def fold(text: str) -> str:
+    """Remove Vietnamese diacritics (and `đ` -> `d`), keeping length and offsets.
+
+    Expects NFC input: each precomposed letter maps to exactly one ASCII letter,
+    so character offsets computed on the original are valid on the folded text.
+    """
+    return text.translate(_FOLD_TABLE)
+
+
+def has_diacritics(text: str) -> bool:
+    """True if folding would change the text: the user typed Vietnamese marks."""
+    return fold(text) != text
+
+
+_SLUG_DROP = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """ASCII, lowercase, hyphen-separated: readable and safe in URLs and file names."""
+    slug = _SLUG_DROP.sub("-", fold(nfc(text)).lower()).strip("-")
+    return slug[:max_length].rstrip("-")

@@ -1,0 +1,32 @@
+"""The `bantin` console script: each package's commands joined, plus `serve`."""
+
+from __future__ import annotations
+
+import click
+
+from index.cli import index_group
+from search.cli import search_command
+
+
+@click.group()
+@click.version_option(package_name="bantin")
+def main() -> None:
+    """Bantin: tìm kiếm và đọc tin tức cơ quan nhà nước."""
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Số luồng phục vụ.")
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Chạy trang web trên waitress."""
+    from waitress import serve
+
+    from web import create_app
+
+    click.echo(f"Bantin đang chạy tại http://{host}:{port}/", err=True)
+    serve(create_app(), host=host, port=port, threads=threads)
+
+
+main.add_command(index_group)
+main.add_command(search_command)
