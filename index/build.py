@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 
 from index.generations import complete, link_copy, new_generation, prune, publish, remove_abandoned
 from index.parallel_writer import ParallelWriter
@@ -131,8 +132,13 @@ def build(
     store: IndexStore,
     jobs: int | None = None,
     progress: Progress | None = None,
+    schema: Schema | None = None,
 ) -> BuildReport:
-    """Index every article of `sources` into a fresh generation and switch to it."""
+    """Index every article of `sources` into a fresh generation and switch to it.
+
+    `schema` is for benchmarks that compare analyzers; the service always uses
+    search.schema's.
+    """
     started = time.monotonic()
     progress = progress or SilentProgress()
     report = BuildReport(kind="build")
@@ -141,7 +147,7 @@ def build(
         articles = _collect(sources, report)
         generation = new_generation(store)
         try:
-            ix = whoosh_index.create_in(str(generation.path), build_schema())
+            ix = whoosh_index.create_in(str(generation.path), schema or build_schema())
             _write(ix, articles, (), jobs or default_jobs(), progress, "Lập chỉ mục")
             report.indexed = len(articles)
             report.elapsed = time.monotonic() - started

@@ -30,6 +30,12 @@ WORD_WEIGHT = 1.0
 FOLDED_WEIGHT = 0.6
 
 
+class MarkFormatter(highlight.HtmlFormatter):
+    """Plain `<mark>` around matches; Whoosh escapes the text between them."""
+
+    template = "<%(tag)s>%(t)s</%(tag)s>"
+
+
 class SearchEngine:
     def __init__(self, store: IndexStore) -> None:
         self.store = store
@@ -41,7 +47,7 @@ class SearchEngine:
         self._syllables = folded_analyzer()
         self._highlighter = highlight.Highlighter(
             fragmenter=highlight.PinpointFragmenter(maxchars=220, surround=80, autotrim=True),
-            formatter=highlight.HtmlFormatter(tagname="mark", between=" … "),
+            formatter=MarkFormatter(tagname="mark", between=" … "),
         )
 
     def _stamp(self) -> tuple[int, int] | None:

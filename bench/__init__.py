@@ -1,0 +1,1 @@
+"""Benchmarks and relevance evaluation; each prints JSON figures."""

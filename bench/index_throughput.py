@@ -1,0 +1,151 @@
+"""Index build throughput on the shared corpus, against a no-segmentation baseline.
+
+    python -m bench.index_throughput [--corpus DIR] [--limit N] [--jobs N]
+
+Each build runs in its own process so its peak memory (the whole process tree,
+workers included, sampled every 0.1 s) is its own. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def _run_child(args: list[str]) -> dict:
+    """Run this module in child mode; return its JSON plus the tree's peak RSS."""
+    proc = subprocess.Popen([sys.executable, "-m", "bench.index_throughput", *args], cwd=REPO, stdout=subprocess.PIPE)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                peak = max(peak, _tree_rss(ps))
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    done.set()
+    sampler.join()
+    if proc.returncode:
+        raise SystemExit(f"child {args} failed with {proc.returncode}")
+    result = json.loads(out)
+    result["peak_rss_mb"] = round(peak / 2**20, 1)
+    return result
+
+
+def _child(mode: str, analyzer: str, sources: list[str], index_dir: str, jobs: int | None) -> None:
+    from index.build import build, update
+    from search.store import IndexStore
+
+    schema = None
+    if analyzer == "standard":
+        from whoosh.analysis import StandardAnalyzer
+        from whoosh.fields import TEXT, Schema
+
+        from search.schema import build_schema
+
+        # The same fields, every text field analyzed by Whoosh's StandardAnalyzer.
+        schema = Schema()
+        for name, field in build_schema().items():
+            if isinstance(field, TEXT):
+                field.analyzer = StandardAnalyzer(stoplist=None)
+            schema.add(name, field)
+    store = IndexStore(index_dir)
+    started = time.monotonic()
+    if mode == "build":
+        report = build(sources, store, jobs=jobs, schema=schema)
+    else:
+        report = update(sources, store, jobs=jobs)
+    elapsed = time.monotonic() - started
+    articles = report.indexed + report.unchanged
+    print(
+        json.dumps(
+            {
+                "articles": articles,
+                "indexed": report.indexed,
+                "unchanged": report.unchanged,
+                "skipped": len(report.skipped),
+                "elapsed_s": round(elapsed, 2),
+                "articles_per_s": round(articles / elapsed, 1),
+                "index_mb": round(store.current().size_bytes() / 2**20, 1),
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N articles (0: all)")
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--child", nargs=4, metavar=("MODE", "ANALYZER", "SOURCES", "INDEX_DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, analyzer, sources, index_dir = args.child
+        _child(mode, analyzer, sources.split(","), index_dir, args.jobs)
+        return
+
+    corpus = Path(args.corpus)
+    files = sorted(corpus.glob("*.jsonl"))
+    if not files:
+        raise SystemExit(f"no corpus at {corpus}: this benchmark needs ../shared/corpus")
+    with tempfile.TemporaryDirectory(prefix="bantin-bench-") as tmp:
+        if args.limit:
+            subset = Path(tmp) / "subset.jsonl"
+            with open(subset, "w", encoding="utf-8") as out:
+                written = 0
+                for path in files:
+                    for line in open(path, encoding="utf-8"):
+                        if written >= args.limit:
+                            break
+                        out.write(line)
+                        written += 1
+            files = [subset]
+        sources = ",".join(str(f) for f in files)
+        jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+        bantin = _run_child(["--child", "build", "vietnamese", sources, f"{tmp}/bantin", *jobs])
+        baseline = _run_child(["--child", "build", "standard", sources, f"{tmp}/baseline", *jobs])
+        noop = _run_child(["--child", "update", "vietnamese", sources, f"{tmp}/bantin", *jobs])
+    print(
+        json.dumps(
+            {
+                "bantin_build": bantin,
+                "baseline_build": baseline,
+                "bantin_noop_update": noop,
+                "build_speed_ratio_vs_baseline": round(bantin["articles_per_s"] / baseline["articles_per_s"], 2),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The analyzers: segmentation, lowercasing after segmentation, folding, NFD input."""
+
+from __future__ import annotations
+
+import pickle
+import unicodedata
+
+from search.analysis import folded_analyzer, word_analyzer
+from search.text import fold, has_diacritics, nfc, slugify
+
+
+def words(text: str) -> list[str]:
+    return [t.text for t in word_analyzer()(text)]
+
+
+def syllables(text: str) -> list[str]:
+    return [t.text for t in folded_analyzer()(text)]
+
+
+def test_compound_words_are_one_term() -> None:
+    assert words("Thực hiện quy chế dân chủ cơ sở") == ["thực_hiện", "quy_chế", "dân_chủ", "cơ_sở"]
+
+
+def test_punctuation_is_not_a_term() -> None:
+    assert words("UBND tỉnh, năm 2021.") == ["ubnd", "tỉnh", "năm", "2021"]
+
+
+def test_folded_form_drops_all_diacritics_and_d_stroke() -> None:
+    assert syllables("Quy chế dân chủ Đắk Lắk đường") == ["quy", "che", "dan", "chu", "dak", "lak", "duong"]
+
+
+def test_nfd_input_gives_the_same_terms_as_nfc() -> None:
+    text = "Quy chế dân chủ cơ sở ở Đắk Lắk"
+    decomposed = unicodedata.normalize("NFD", text)
+    assert decomposed != text
+    assert words(decomposed) == words(text)
+    assert syllables(decomposed) == syllables(text)
+
+
+def test_offsets_of_both_analyzers_point_into_the_text() -> None:
+    text = "Hội nghị cán bộ, công chức năm 2021"
+    for analyzer in (word_analyzer(), folded_analyzer()):
+        for token in analyzer(text, chars=True):
+            original = text[token.startchar : token.endchar]
+            assert fold(original.lower()).replace(" ", "_") == fold(token.text)
+
+
+def test_fold_keeps_length_so_offsets_survive() -> None:
+    text = nfc("Nghị quyết Đại hội XIII của Đảng: ưu tiên ổn định")
+    assert len(fold(text)) == len(text)
+    assert fold(text) == "Nghi quyet Dai hoi XIII cua Dang: uu tien on dinh"
+
+
+def test_has_diacritics() -> None:
+    assert has_diacritics("quy chế")
+    assert not has_diacritics("quy che")
+
+
+def test_slugify() -> None:
+    assert slugify("Tuyển sinh lớp 10: Đà Nẵng!") == "tuyen-sinh-lop-10-da-nang"
+
+
+def test_analyzers_pickle_small_without_model_state() -> None:
+    # Whoosh pickles the schema (analyzers included) into every index.
+    assert len(pickle.dumps(word_analyzer())) < 1000
