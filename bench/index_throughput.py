@@ -3,7 +3,7 @@
     python -m bench.index_throughput [--corpus DIR] [--limit N] [--jobs N]
 
 Each build runs in its own process so its peak memory (the whole process tree,
-workers included, sampled every 0.1 s) is its own. Prints one JSON object.
+workers included, sampled every 0.1 s; RSS and PSS) is its own. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -23,30 +23,38 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 
 
-def _tree_rss(proc: psutil.Process) -> int:
-    total = 0
+def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
+    """(RSS, PSS) summed over the process tree.
+
+    Summed RSS counts pages the forked workers share with their parent once per
+    process, so it overstates; PSS splits shared pages between their users.
+    """
+    rss = pss = 0
     for p in [proc, *proc.children(recursive=True)]:
         try:
-            total += p.memory_info().rss
+            info = p.memory_full_info()
         except psutil.Error:
-            pass
-    return total
+            continue
+        rss += info.rss
+        pss += info.pss
+    return rss, pss
 
 
 def _run_child(args: list[str]) -> dict:
     """Run this module in child mode; return its JSON plus the tree's peak RSS."""
     proc = subprocess.Popen([sys.executable, "-m", "bench.index_throughput", *args], cwd=REPO, stdout=subprocess.PIPE)
     ps = psutil.Process(proc.pid)
-    peak = 0
+    peak_rss = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak_rss, peak_pss
         while not done.is_set():
             try:
-                peak = max(peak, _tree_rss(ps))
+                rss, pss = _tree_memory(ps)
             except psutil.Error:
-                pass
+                rss = pss = 0
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -57,7 +65,8 @@ def _run_child(args: list[str]) -> dict:
     if proc.returncode:
         raise SystemExit(f"child {args} failed with {proc.returncode}")
     result = json.loads(out)
-    result["peak_rss_mb"] = round(peak / 2**20, 1)
+    result["peak_rss_mb"] = round(peak_rss / 2**20, 1)
+    result["peak_pss_mb"] = round(peak_pss / 2**20, 1)
     return result
 
 

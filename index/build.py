@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import shutil
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
 from filelock import FileLock, Timeout
@@ -22,7 +22,7 @@ from index.generations import complete, link_copy, new_generation, prune, publis
 from index.parallel_writer import ParallelWriter
 from index.progress import Progress, SilentProgress
 from index.sources.errors import SkippedSource
-from index.sources.reader import read_sources
+from index.sources.reader import estimate_count, read_sources
 from search.article import Article
 from search.schema import build_schema, to_document
 from search.store import Generation, IndexMissing, IndexStore
@@ -75,37 +75,51 @@ def _lock(store: IndexStore) -> FileLock:
     return lock
 
 
-def _collect(sources: Sequence[str], report: BuildReport) -> list[Article]:
-    """Read every source; bad files and duplicate ids go to the report, not the index."""
-    articles: dict[str, Article] = {}
+def _unique(sources: Sequence[str], report: BuildReport) -> Iterator[Article]:
+    """Stream the articles of `sources`; bad files and repeated ids go to the report.
+
+    Streaming keeps a build's memory flat however large the corpus is.
+    """
+    first_seen: dict[str, str] = {}
     for item in read_sources(sources):
         if isinstance(item, SkippedSource):
             report.skipped.append(item)
-        elif item.id in articles:
-            first = articles[item.id]
+        elif item.id in first_seen:
             report.skipped.append(
-                SkippedSource(item.source or item.id, f"duplicate id {item.id!r} (first read from {first.source})")
+                SkippedSource(item.source or item.id, f"duplicate id {item.id!r} (first read from {first_seen[item.id]})")
             )
         else:
-            articles[item.id] = item
-    return list(articles.values())
+            first_seen[item.id] = item.source
+            yield item
 
 
-def _write(ix, articles: Sequence[Article], deletions: Iterable[str], jobs: int, progress: Progress, what: str) -> None:
-    use_workers = jobs > 1 and len(articles) >= PARALLEL_THRESHOLD
+def _write(
+    ix,
+    articles: Iterable[Article],
+    expected: int,
+    deletions: Iterable[str],
+    jobs: int,
+    progress: Progress,
+    what: str,
+) -> dict[str, str]:
+    """Add `articles` (after deleting `deletions`) and commit; return id -> content hash."""
+    use_workers = jobs > 1 and expected >= PARALLEL_THRESHOLD
     writer = ParallelWriter(ix, procs=jobs, limitmb=WRITER_MEMORY_MB) if use_workers else ix.writer(limitmb=WRITER_MEMORY_MB)
+    written: dict[str, str] = {}
     try:
         for article_id in deletions:
             writer.delete_by_term("id", article_id)
-        progress.start(len(articles), what)
+        progress.start(expected, what)
         for article in articles:
             writer.add_document(**to_document(article))
+            written[article.id] = article.content_hash()
             progress.advance()
         progress.finish()
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
+    return written
 
 
 def _finish(store: IndexStore, generation: Generation, manifest: dict[str, str], report: BuildReport) -> None:
@@ -144,14 +158,14 @@ def build(
     report = BuildReport(kind="build")
     with _lock(store):
         remove_abandoned(store)
-        articles = _collect(sources, report)
         generation = new_generation(store)
         try:
             ix = whoosh_index.create_in(str(generation.path), schema or build_schema())
-            _write(ix, articles, (), jobs or default_jobs(), progress, "Lập chỉ mục")
-            report.indexed = len(articles)
+            articles = _unique(sources, report)
+            manifest = _write(ix, articles, estimate_count(sources), (), jobs or default_jobs(), progress, "Lập chỉ mục")
+            report.indexed = len(manifest)
             report.elapsed = time.monotonic() - started
-            _finish(store, generation, {a.id: a.content_hash() for a in articles}, report)
+            _finish(store, generation, manifest, report)
         except BaseException:
             shutil.rmtree(generation.path, ignore_errors=True)
             raise
@@ -182,17 +196,17 @@ def update(
         remove_abandoned(store)
         current = store.current()  # another builder may have switched it meanwhile
         old = current.manifest()
-        articles = _collect(sources, report)
         manifest = dict(old)
-        changed: list[Article] = []
-        for article in articles:
+        changed: list[Article] = []  # only what changed is held in memory
+        seen: set[str] = set()
+        for article in _unique(sources, report):
+            seen.add(article.id)
             digest = article.content_hash()
             if old.get(article.id) == digest:
                 report.unchanged += 1
             else:
                 changed.append(article)
                 manifest[article.id] = digest
-        seen = {a.id for a in articles}
         missing = [i for i in old if i not in seen] if delete_missing else []
         for article_id in missing:
             del manifest[article_id]
@@ -206,7 +220,7 @@ def update(
             link_copy(current, generation)
             ix = generation.open()
             replaced = [a.id for a in changed if a.id in old]
-            _write(ix, changed, [*replaced, *missing], jobs or default_jobs(), progress, "Cập nhật")
+            _write(ix, changed, len(changed), [*replaced, *missing], jobs or default_jobs(), progress, "Cập nhật")
             report.elapsed = time.monotonic() - started
             _finish(store, generation, manifest, report)
         except BaseException:
