@@ -21,6 +21,9 @@ import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+EXAMPLE = REPO.parent / "shared" / "examples" / "portal_article.txt"
+# The example article's title words, typed with and without diacritics.
+PROBES = ("quy chế dân chủ", "quy che dan chu")
 
 
 def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
@@ -110,6 +113,20 @@ def _child(mode: str, analyzer: str, sources: list[str], index_dir: str, jobs: i
     )
 
 
+def _example_ranks(index_dir: Path) -> dict[str, int | None]:
+    """Where the shared example article ranks for its own title words (1 is first)."""
+    from search.engine import SearchEngine
+    from search.store import IndexStore
+
+    engine = SearchEngine(IndexStore(index_dir))
+    ranks: dict[str, int | None] = {}
+    for query in PROBES:
+        titles = [hit.title for hit in engine.search(query, per_page=20).results]
+        wanted = "Thực hiện quy chế dân chủ cơ sở trong các cơ quan hành chính Nhà nước"
+        ranks[query] = titles.index(wanted) + 1 if wanted in titles else None
+    return ranks
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
@@ -138,11 +155,14 @@ def main() -> None:
                         out.write(line)
                         written += 1
             files = [subset]
+        if EXAMPLE.is_file():
+            files.append(EXAMPLE)
         sources = ",".join(str(f) for f in files)
         jobs = ["--jobs", str(args.jobs)] if args.jobs else []
         bantin = _run_child(["--child", "build", "vietnamese", sources, f"{tmp}/bantin", *jobs])
         baseline = _run_child(["--child", "build", "standard", sources, f"{tmp}/baseline", *jobs])
         noop = _run_child(["--child", "update", "vietnamese", sources, f"{tmp}/bantin", *jobs])
+        ranks = _example_ranks(Path(tmp) / "bantin") if EXAMPLE.is_file() else {}
     print(
         json.dumps(
             {
@@ -150,6 +170,7 @@ def main() -> None:
                 "baseline_build": baseline,
                 "bantin_noop_update": noop,
                 "build_speed_ratio_vs_baseline": round(bantin["articles_per_s"] / baseline["articles_per_s"], 2),
+                "example_article_rank": ranks,
             },
             indent=2,
         )

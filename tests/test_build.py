@@ -43,6 +43,8 @@ def test_build_stats_search(tmp_path: Path, sources: Path) -> None:
     result = run("index", "build", str(sources), index_dir=index_dir)
     assert result.exit_code == 0, result.output
     assert "31 bài" in result.output
+    # not a terminal: plain progress lines with the rate and an ETA
+    assert "bài/giây" in result.output and "còn khoảng" in result.output
     # each bad source is reported with its path and reason
     assert "empty.txt" in result.output and "broken.jsonl:1" in result.output
 
