@@ -173,6 +173,7 @@ def main() -> None:
                 "example_article_rank": ranks,
             },
             indent=2,
+            ensure_ascii=False,
         )
     )
 
