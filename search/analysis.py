@@ -118,6 +118,23 @@ class FoldFilter(Filter):
             yield token
 
 
+class BigramFilter(Filter):
+    """Joins each syllable to the next (`quy`, `che`, `dan` -> `quy_che`, `che_dan`).
+
+    A bigram match is a cheap stand-in for proximity: it says two query syllables
+    stand side by side in the document without reading positions at query time.
+    """
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        previous: str | None = None
+        for token in tokens:
+            current = token.text
+            if previous is not None:
+                token.text = previous + "_" + current
+                yield token
+            previous = current
+
+
 def word_analyzer():
     """Words as pyvi segments them, lowercased after segmentation: `Quy chế` -> `quy_chế`."""
     return VietnameseWordTokenizer() | LowercaseFilter()
@@ -126,3 +143,8 @@ def word_analyzer():
 def folded_analyzer():
     """Syllables without diacritics: `Quy chế` -> `quy`, `che`."""
     return SyllableTokenizer() | LowercaseFilter() | FoldFilter()
+
+
+def bigram_analyzer():
+    """Pairs of adjacent folded syllables: `Quy chế dân` -> `quy_che`, `che_dan`."""
+    return folded_analyzer() | BigramFilter()

@@ -1,4 +1,4 @@
-"""Running searches against the live generation.
+"""Running searches against the live generation: the library API that web/ and the CLI use.
 
 One Searcher is opened and shared by all requests (Whoosh searchers are safe to
 share for reading); it is swapped when CURRENT names a new generation, so a
@@ -9,46 +9,60 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from html import escape
 import threading
+from dataclasses import dataclass
 
-from whoosh import highlight, scoring
-from whoosh.query import And, AndMaybe, Or, Query, Term
+from whoosh import scoring, sorting
+from whoosh.query import And, DateRange, Query, Term
 from whoosh.searching import Searcher
 
-from search.analysis import folded_analyzer, word_analyzer
-from search.results import Hit, SearchPage
 from search.article import Article
-from search.schema import folded, from_stored
+from search.matching import DEFAULT_WEIGHTS, Weights, build_plan
+from search.query import parse_query
+from search.results import Facet, Hit, SearchPage
+from search.schema import from_stored
+from search.snippets import match_spans, snippet
 from search.store import POINTER, Generation, IndexStore
-from search.text import clean_line, has_diacritics
+from search.suggest import Suggester
 
-MAX_QUERY_CHARS = 500
-FIELD_WEIGHTS = {"title": 3.0, "lead": 1.5, "body": 1.0}
-# Exact (accented) word matches count for more than folded syllable matches.
-WORD_WEIGHT = 1.0
-FOLDED_WEIGHT = 0.6
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+SORTS = ("relevance", "date")
 
 
-class MarkFormatter(highlight.HtmlFormatter):
-    """Plain `<mark>` around matches; Whoosh escapes the text between them."""
+@dataclass(frozen=True)
+class Filters:
+    category: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
 
-    template = "<%(tag)s>%(t)s</%(tag)s>"
+    def query(self) -> Query | None:
+        parts: list[Query] = []
+        if self.category:
+            parts.append(Term("category", self.category))
+        if self.date_from or self.date_to:
+            start = dt.datetime.combine(self.date_from, dt.time.min) if self.date_from else None
+            end = dt.datetime.combine(self.date_to, dt.time.max) if self.date_to else None
+            parts.append(DateRange("date", start, end))
+        return And(parts) if parts else None
+
+
+class _Live:
+    """The searcher of one generation and what is derived from it."""
+
+    def __init__(self, generation: Generation) -> None:
+        self.generation = generation
+        self.searcher: Searcher = generation.open().searcher(weighting=scoring.BM25F())
+        self.suggester = Suggester(self.searcher.reader())
 
 
 class SearchEngine:
-    def __init__(self, store: IndexStore) -> None:
+    def __init__(self, store: IndexStore, weights: Weights = DEFAULT_WEIGHTS) -> None:
         self.store = store
+        self.weights = weights
         self._lock = threading.Lock()
-        self._generation: Generation | None = None
-        self._searcher: Searcher | None = None
+        self._live: _Live | None = None
         self._pointer_stamp: tuple[int, int] | None = None
-        self._words = word_analyzer()
-        self._syllables = folded_analyzer()
-        self._highlighter = highlight.Highlighter(
-            fragmenter=highlight.PinpointFragmenter(maxchars=220, surround=80, autotrim=True),
-            formatter=MarkFormatter(tagname="mark", between=" … "),
-        )
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -57,56 +71,105 @@ class SearchEngine:
             return None
         return (st.st_ino, st.st_mtime_ns)
 
-    def searcher(self) -> Searcher:
-        """The shared searcher of the live generation, reopened when it changes."""
+    def _current(self) -> _Live:
+        """The live generation's searcher, reopened when CURRENT changes (one stat per call)."""
         stamp = self._stamp()
         with self._lock:
-            if self._searcher is None or stamp != self._pointer_stamp:
+            if self._live is None or stamp != self._pointer_stamp:
                 generation = self.store.current()
-                if generation != self._generation or self._searcher is None:
-                    old = self._searcher
-                    self._searcher = generation.open().searcher(weighting=scoring.BM25F())
-                    self._generation = generation
-                    if old is not None:
-                        # Requests still holding the old searcher finish on open files (POSIX).
-                        old.close()
+                if self._live is None or generation != self._live.generation:
+                    # The old searcher is left to the garbage collector: requests still
+                    # using it finish on its open files.
+                    self._live = _Live(generation)
                 self._pointer_stamp = stamp
-            return self._searcher
+            return self._live
+
+    def searcher(self) -> Searcher:
+        return self._current().searcher
 
     @property
     def generation(self) -> Generation:
-        self.searcher()
-        return self._generation
+        return self._current().generation
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
 
-    def build_query(self, text: str) -> Query | None:
-        folded_terms = [t.text for t in self._syllables(text)]
-        if not folded_terms:
-            return None
-        required = And(
-            [Or([Term(folded(f), s, boost=w * FOLDED_WEIGHT) for f, w in FIELD_WEIGHTS.items()]) for s in folded_terms]
+    def article(self, article_id: str) -> Article | None:
+        """The stored article with this id, or None."""
+        fields = self.searcher().document(id=article_id)
+        return from_stored(fields) if fields else None
+
+    def categories(self) -> list[str]:
+        """Every section in the index, for filter menus."""
+        return sorted(t for t in self.searcher().lexicon("category"))
+
+    def search(
+        self,
+        text: str,
+        page: int = 1,
+        per_page: int = 10,
+        sort: str = "relevance",
+        filters: Filters = Filters(),
+        prefix: bool = False,
+        snippets: bool = True,
+        facets: bool = True,
+        suggest: bool = True,
+    ) -> SearchPage:
+        """One page of results for what the user typed; never raises for any `text`."""
+        live = self._current()
+        searcher = live.searcher
+        parsed = parse_query(text, prefix=prefix)
+        page = min(max(page, 1), MAX_PAGE)
+        per_page = min(max(per_page, 1), MAX_PER_PAGE)
+        sort = sort if sort in SORTS else "relevance"
+        empty = SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort)
+        if parsed.empty:
+            return empty
+        plan = build_plan(parsed, searcher, self.weights)
+        options: dict = {"limit": page * per_page, "filter": filters.query()}
+        if sort == "date":
+            options["sortedby"] = sorting.FieldFacet("date", reverse=True)
+        if facets:
+            options["groupedby"] = {"category": sorting.FieldFacet("category"), "year": sorting.FieldFacet("year")}
+            options["maptype"] = sorting.Count
+        if plan.long:
+            results = searcher.search(plan.loose, **options)
+            partial = searcher.search(plan.strict, limit=1, scored=False).is_empty()
+        else:
+            results = searcher.search(plan.strict, **options)
+            partial = False
+            if results.is_empty() and plan.loose is not None:
+                results = searcher.search(plan.loose, **options)
+                partial = not results.is_empty()
+        hits = results[(page - 1) * per_page : page * per_page]
+        docnums = [hit.docnum for hit in hits]
+        spans = match_spans(searcher, docnums, plan.highlight) if snippets else {}
+        suggestion = live.suggester.suggest(" ".join(parsed.plain + parsed.phrases)) if suggest else None
+        return SearchPage(
+            query=parsed.text,
+            total=len(results) if facets else results.estimated_length(),
+            page=page,
+            per_page=per_page,
+            sort=sort,
+            results=[self._hit(hit, spans.get(hit.docnum, {}) if snippets else None) for hit in hits],
+            suggestion=suggestion,
+            partial=partial,
+            facets=self._facets(results) if facets else {},
         )
-        if not has_diacritics(text):
-            return required
-        words = [t.text for t in self._words(text)]
-        exact = Or([Term(f, w, boost=b * WORD_WEIGHT) for w in words for f, b in FIELD_WEIGHTS.items()])
-        return AndMaybe(required, exact)
 
-    def search(self, text: str, page: int = 1, per_page: int = 10) -> SearchPage:
-        query_text = clean_line(text)[:MAX_QUERY_CHARS]
-        page = max(page, 1)
-        per_page = min(max(per_page, 1), 100)
-        query = self.build_query(query_text)
-        if query is None:
-            return SearchPage(query=query_text, total=0, page=page, per_page=per_page)
-        searcher = self.searcher()
-        results = searcher.search_page(query, page, pagelen=per_page, terms=True)
-        hits = [self._hit(hit) for hit in results]
-        return SearchPage(query=query_text, total=results.total, page=page, per_page=per_page, results=hits)
+    @staticmethod
+    def _facets(results) -> dict[str, list[Facet]]:
+        out: dict[str, list[Facet]] = {}
+        for name in ("category", "year"):
+            counts = {k: v for k, v in results.groups(name).items() if k}
+            order = sorted(counts.items(), key=(lambda kv: kv[0]) if name == "year" else (lambda kv: (-kv[1], kv[0])))
+            if name == "year":
+                order.reverse()
+            out[name] = [Facet(value=value, count=count) for value, count in order]
+        return out
 
-    def _hit(self, hit) -> Hit:
+    @staticmethod
+    def _hit(hit, spans) -> Hit:
         fields = hit.fields()
         date = fields.get("date")
         return Hit(
@@ -115,21 +178,7 @@ class SearchEngine:
             title=fields.get("title", ""),
             date=date.date() if isinstance(date, dt.datetime) else None,
             category=fields.get("category", ""),
-            snippet=self._snippet(hit, fields),
+            snippet=snippet(fields, spans) if spans is not None else "",
             score=float(hit.score or 0.0),
         )
 
-    def _snippet(self, hit, fields) -> str:
-        for name in ("body", "lead"):
-            text = fields.get(name) or ""
-            for fieldname in (name, folded(name)):
-                fragment = self._highlighter.highlight_hit(hit, fieldname, text=text)
-                if fragment:
-                    return fragment
-        body = fields.get("lead") or fields.get("body") or ""
-        return escape(body[:220])
-
-    def article(self, article_id: str) -> Article | None:
-        """The stored article with this id, or None."""
-        fields = self.searcher().document(id=article_id)
-        return from_stored(fields) if fields else None

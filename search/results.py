@@ -25,13 +25,27 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Facet:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
 class SearchPage:
     query: str
     total: int
     page: int
     per_page: int
+    sort: str = "relevance"
     results: list[Hit] = field(default_factory=list)
     suggestion: str | None = None
+    # True when no article had every word and these are the best partial matches.
+    partial: bool = False
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +53,9 @@ class SearchPage:
             "total": self.total,
             "page": self.page,
             "per_page": self.per_page,
+            "sort": self.sort,
             "results": [hit.to_dict() for hit in self.results],
             "suggestion": self.suggestion,
+            "partial": self.partial,
+            "facets": {name: [asdict(f) for f in values] for name, values in self.facets.items()},
         }

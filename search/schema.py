@@ -11,13 +11,22 @@ from typing import Any
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from search.analysis import folded_analyzer, word_analyzer
+from search.analysis import bigram_analyzer, folded_analyzer, word_analyzer
 from search.article import Article
 
 # Text fields searched: each has a word field (pyvi words, with diacritics) and a
 # folded field (syllables without diacritics) fed the same text, so that offsets
 # agree and one stored copy serves highlighting for both.
 TEXT_FIELDS = ("title", "lead", "body")
+
+
+# Matching fields, frequencies only (no positions or offsets, so cheap to read):
+# ALL_FOLDED holds every syllable of the article, folded, for the first-stage
+# "every query word is there" match; the bigram fields reward query syllables that
+# stand together in the document.
+ALL_FOLDED = "all_f"
+TITLE_BIGRAMS = "title_b"
+TEXT_BIGRAMS = "text_b"
 
 
 def folded(field: str) -> str:
@@ -27,6 +36,7 @@ def folded(field: str) -> str:
 def build_schema() -> Schema:
     words = word_analyzer()
     syllables = folded_analyzer()
+    bigrams = bigram_analyzer()
     fields: dict[str, Any] = {
         "id": ID(stored=True, unique=True),
         "url": STORED,
@@ -36,6 +46,9 @@ def build_schema() -> Schema:
         "date": DATETIME(stored=True, sortable=True),
         "year": ID(stored=False, sortable=True),
         "category": ID(stored=True, sortable=True),
+        ALL_FOLDED: TEXT(analyzer=syllables, phrase=False),
+        TITLE_BIGRAMS: TEXT(analyzer=bigrams, phrase=False),
+        TEXT_BIGRAMS: TEXT(analyzer=bigrams, phrase=False),
     }
     for name in TEXT_FIELDS:
         # chars=True stores character offsets, so highlighting reads them from the
@@ -65,6 +78,9 @@ def to_document(article: Article) -> dict[str, Any]:
     for name, text in texts.items():
         doc[name] = text
         doc[folded(name)] = text
+    doc[ALL_FOLDED] = "\n".join(texts.values())
+    doc[TITLE_BIGRAMS] = texts["title"]
+    doc[TEXT_BIGRAMS] = texts["lead"] + "\n" + texts["body"]
     # The stored lead is the lead alone; the caption is stored on its own.
     doc["_stored_lead"] = article.lead
     if article.date:

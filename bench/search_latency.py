@@ -1,0 +1,64 @@
+"""Search latency on the whole shared corpus (about 26,000 articles), against the baseline.
+
+    python -m bench.search_latency [--corpus DIR] [--eval DIR] [--max-queries N]
+
+Queries: the headline and short-keyword query files of news_title_known_item
+(whose articles are in the corpus), with and without diacritics. Each query is
+timed as the site's results page: ten hits, snippets, facets and suggestion.
+Prints JSON: p50/p95 per query file for Bantin and the baseline, and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from bench.baseline import BaselineSearch
+from bench.relevance import REPO, ensure_index
+from search.engine import SearchEngine
+
+QUERY_FILES = ("queries_short", "queries_short_nodiacritics", "queries", "queries_nodiacritics")
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    pick = lambda q: round(ordered[int(q * (len(ordered) - 1))] * 1000, 1)  # noqa: E731
+    return {"p50_ms": pick(0.5), "p95_ms": pick(0.95), "max_ms": pick(1.0)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument("--eval", type=Path, default=REPO.parent / "shared" / "eval" / "news_title_known_item")
+    parser.add_argument("--max-queries", type=int, default=300)
+    args = parser.parse_args()
+    sources = sorted(args.corpus.glob("*.jsonl"))
+    if not sources:
+        raise SystemExit(f"no corpus at {args.corpus}")
+    engine = SearchEngine(ensure_index(sources, "bantin"))
+    baseline = BaselineSearch(ensure_index(sources, "baseline").current().open())
+    engine.search("khởi động")  # open the searcher and build the suggestion table once
+    out: dict = {"docs": engine.doc_count()}
+    for name in QUERY_FILES:
+        lines = (args.eval / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        queries = [json.loads(line)["query"] for line in lines if line.strip()][: args.max_queries]
+        timings: dict[str, list[float]] = {"bantin": [], "baseline": []}
+        for query in queries:
+            started = time.perf_counter()
+            engine.search(query)
+            timings["bantin"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            baseline.page(query)
+            timings["baseline"].append(time.perf_counter() - started)
+        row = {engine_name: percentiles(samples) for engine_name, samples in timings.items()}
+        row["p95_ratio_vs_baseline"] = round(row["bantin"]["p95_ms"] / row["baseline"]["p95_ms"], 2)
+        row["queries"] = len(queries)
+        out[name] = row
+        print(json.dumps({name: row}, ensure_ascii=False), flush=True)
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

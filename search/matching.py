@@ -1,0 +1,144 @@
+"""From a parsed query to Whoosh queries: what must match, and what ranks higher.
+
+Two stages in one Whoosh query, `AndMaybe(required, ranking)`:
+
+- required: every query syllable, folded, in the one compact field that holds the
+  whole article (`all_f`, frequencies only). Intersecting a few posting lists is
+  cheap, and it is what makes a query without diacritics match.
+- ranking: read only for the documents that matched. Per-field folded
+  syllables (title and lead weighted up), adjacent syllable pairs (bigrams: the
+  query's words standing together, the cheap form of a proximity or phrase
+  boost), and, for a query typed with diacritics, the exact accented pyvi words,
+  so that exact matches beat folded ones.
+
+When nothing has every word, the loose plan asks for any of them and ranks by
+the same terms; long queries use it from the start. Very common syllables are
+left out of long queries, where they only cost time and blur the ranking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Phrase, Prefix, Query, Term
+from whoosh.searching import Searcher
+
+from search.analysis import folded_analyzer, word_analyzer
+from search.query import ParsedQuery
+from search.schema import ALL_FOLDED, TEXT_BIGRAMS, TITLE_BIGRAMS, TEXT_FIELDS, folded
+from search.text import has_diacritics
+
+_SYLLABLES = folded_analyzer()
+_WORDS = word_analyzer()
+MAX_SYLLABLES = 64
+MIN_PREFIX = 2
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Boosts of each kind of evidence; bench/relevance.py measures them."""
+
+    all_text: float = 1.0
+    title_short: float = 2.5  # title weight for short queries ...
+    title_long: float = 0.8  # ... and for question- or paragraph-length ones
+    lead: float = 1.2
+    body: float = 0.6
+    title_bigram: float = 1.5
+    text_bigram: float = 0.8
+    exact_word: float = 0.5
+    long_query: int = 7  # syllables from which a query counts as long
+    common_df: float = 0.3  # in long queries, drop syllables in more than this share of docs
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    strict: Query  # every word (and phrase) present, ranked
+    loose: Query | None  # any word present, ranked the same way
+    # Long queries (questions, pasted paragraphs) rarely have every word in the
+    # right article: they are ranked on the loose plan from the start.
+    long: bool = False
+    # The terms worth marking in snippets, per field (word fields and folded fields).
+    highlight: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _syllables(text: str) -> list[str]:
+    return [t.text for t in _SYLLABLES(text)]
+
+
+def _bigrams(syllables: list[str]) -> list[str]:
+    return [a + "_" + b for a, b in zip(syllables, syllables[1:])]
+
+
+def _phrase_query(text: str) -> Query:
+    syllables = _syllables(text)
+    if len(syllables) == 1:
+        return Term(ALL_FOLDED, syllables[0])
+    return Or([Phrase(folded(name), syllables) for name in TEXT_FIELDS])
+
+
+def build_plan(parsed: ParsedQuery, searcher: Searcher, weights: Weights = DEFAULT_WEIGHTS) -> QueryPlan:
+    runs = [_syllables(run) for run in parsed.plain]
+    budget = MAX_SYLLABLES
+    kept_runs = []
+    for run in runs:  # a 10,000-character paste is cut to a searchable size
+        kept_runs.append(run[:budget])
+        budget -= len(kept_runs[-1])
+    runs = [run for run in kept_runs if run]
+    syllables = list(dict.fromkeys(s for run in runs for s in run))
+    phrase_syllables = [s for phrase in parsed.phrases for s in _syllables(phrase)]
+    if not syllables and not phrase_syllables:
+        return QueryPlan(strict=NullQuery, loose=None)
+
+    prefix = runs[-1][-1] if parsed.prefix and runs and len(runs[-1][-1]) >= MIN_PREFIX else None
+    whole = [s for s in syllables if s != prefix]
+    total = max(searcher.doc_count(), 1)
+    is_long = len(syllables) >= weights.long_query
+    if is_long:
+        rare = [s for s in whole if searcher.doc_frequency(ALL_FOLDED, s) <= weights.common_df * total]
+        ranked = rare or whole
+    else:
+        ranked = whole
+    title_weight = weights.title_long if is_long else weights.title_short
+    field_weights = {"title": title_weight, "lead": weights.lead, "body": weights.body}
+
+    # Whoosh skips documents that cannot reach the top by each clause's best
+    # possible score, so every clause that drives matching carries real weight.
+    base = [Term(ALL_FOLDED, s, boost=weights.all_text) for s in ranked]
+    ranking: list[Query] = []
+    for s in ranked:
+        ranking.extend(Term(folded(name), s, boost=w) for name, w in field_weights.items())
+    for run in runs:
+        for bigram in _bigrams(run):
+            ranking.append(Term(TITLE_BIGRAMS, bigram, boost=weights.title_bigram))
+            ranking.append(Term(TEXT_BIGRAMS, bigram, boost=weights.text_bigram))
+    words: list[str] = []
+    typed = " ".join(parsed.plain + parsed.phrases)
+    if has_diacritics(typed):
+        words = list(dict.fromkeys(t.text for t in _WORDS(typed)))
+        for word in words:
+            ranking.extend(Term(name, word, boost=w * weights.exact_word) for name, w in field_weights.items())
+    prefix_query = [Prefix(ALL_FOLDED, prefix, boost=weights.all_text)] if prefix else []
+    phrases = [_phrase_query(p) for p in parsed.phrases]
+
+    every_word = [Term(ALL_FOLDED, s, boost=weights.all_text) for s in whole] + prefix_query + phrases
+    strict: Query = AndMaybe(And(every_word), Or(ranking)) if ranking else And(every_word)
+    loose: Query | None = None
+    if len(every_word) > 1 and (base or prefix_query):
+        loose = Or([*base, *prefix_query, *ranking])
+        if phrases:
+            loose = AndMaybe(And(phrases), loose)
+    if parsed.excluded:
+        unwanted = Or([_phrase_query(text) for text in parsed.excluded])
+        strict = AndNot(strict, unwanted)
+        loose = AndNot(loose, unwanted) if loose is not None else None
+
+    highlight: dict[str, frozenset[str]] = {}
+    folded_terms = frozenset([*syllables, *phrase_syllables])
+    for name in TEXT_FIELDS:
+        highlight[folded(name)] = folded_terms
+        highlight[name] = frozenset(words)
+    return QueryPlan(strict=strict, loose=loose, long=is_long and loose is not None, highlight=highlight)
+

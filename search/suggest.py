@@ -1,0 +1,96 @@
+"""“Did you mean”: diacritics put back, and misspelled syllables corrected, from the index's own words.
+
+The word fields hold every pyvi word of the articles with its diacritics
+(`quy_chế`); folding them gives a table from what a phone user types
+(`quy_che`) to the most frequent accented form. A query without diacritics is
+split into the longest words the table knows, so `quy che dan chu` comes back as
+`quy chế dân chủ`, not syllable by syllable.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+
+from whoosh.reading import IndexReader
+
+from search.analysis import folded_analyzer
+from search.schema import ALL_FOLDED, TEXT_FIELDS
+from search.text import fold, has_diacritics
+
+MAX_WORD_SYLLABLES = 4
+_SYLLABLES = folded_analyzer()
+
+
+class Suggester:
+    """Built once per index generation (a second or two), then shared by all requests."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self._reader = reader
+        self._table: dict[str, tuple[str, int]] | None = None
+        self._lock = threading.Lock()
+
+    def table(self) -> dict[str, tuple[str, int]]:
+        """folded word -> (most frequent accented word, its document frequency)."""
+        with self._lock:
+            if self._table is None:
+                table: dict[str, tuple[str, int]] = {}
+                for name in TEXT_FIELDS:
+                    for raw, info in self._reader.iter_field(name):
+                        term = raw.decode("utf-8")
+                        df = info.doc_frequency()
+                        key = fold(term)
+                        if key not in table or table[key][1] < df:
+                            table[key] = (term, df)
+                self._table = table
+            return self._table
+
+    def _correct(self, syllable: str) -> str:
+        """The closest known syllable (edit distance 1, then 2), the most frequent first."""
+        if self._reader.doc_frequency(ALL_FOLDED, syllable) or not syllable.isalpha():
+            return syllable
+        for distance in (1, 2):
+            near = list(self._reader.terms_within(ALL_FOLDED, syllable, distance))
+            if near:
+                return max(near, key=lambda t: self._reader.doc_frequency(ALL_FOLDED, t))
+        return syllable
+
+    def _accent(self, syllables: list[str]) -> list[str]:
+        """Best split into known words, longer words preferred, then frequent ones."""
+        table = self.table()
+        n = len(syllables)
+        best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
+        best[0] = (0.0, [])
+        for end in range(1, n + 1):
+            for size in range(1, min(MAX_WORD_SYLLABLES, end) + 1):
+                previous = best[end - size]
+                if previous is None:
+                    continue
+                key = "_".join(syllables[end - size : end])
+                if key in table:
+                    word, df = table[key]
+                    gain = size * size + math.log1p(df) / 100
+                else:
+                    word, gain = key, (0.0 if size == 1 else -math.inf)
+                if gain == -math.inf:
+                    continue
+                candidate = (previous[0] + gain, [*previous[1], word])
+                if best[end] is None or candidate[0] > best[end][0]:
+                    best[end] = candidate
+        return [word.replace("_", " ") for word in best[n][1]]
+
+    def suggest(self, text: str) -> str | None:
+        """A better query, or None when the query already reads as the index writes it."""
+        syllables = [t.text for t in _SYLLABLES(text)]
+        if not syllables:
+            return None
+        corrected = [self._correct(s) for s in syllables]
+        changed = corrected != syllables
+        if has_diacritics(text) and not changed:
+            return None
+        suggestion = " ".join(self._accent(corrected))
+        if not changed and fold(suggestion) == suggestion:  # nothing to add
+            return None
+        if suggestion.lower() == text.strip().lower():
+            return None
+        return suggestion

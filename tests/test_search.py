@@ -1,0 +1,197 @@
+"""Search behaviour on a small real index: diacritics, syntax, ranking, filters, facets, snippets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index.build import build
+from search.engine import Filters, SearchEngine
+from search.query import parse_query
+from search.store import IndexStore
+
+ARTICLES = [
+    ("dan-chu", "Thực hiện quy chế dân chủ cơ sở tại các xã", "Các xã triển khai quy chế dân chủ ở cơ sở, công khai thu chi.", "Thời sự", "2023-05-26"),
+    ("tuyen-sinh", "Tuyển sinh lớp 10 năm học 2024 - 2025", "Sở Giáo dục công bố chỉ tiêu tuyển sinh lớp 10 công lập.", "Giáo dục", "2024-03-15"),
+    ("thi-thpt", "Kỳ thi tốt nghiệp THPT diễn ra an toàn", "Hơn 13.000 thí sinh dự thi tốt nghiệp trung học phổ thông.", "Giáo dục", "2023-06-27"),
+    ("lua", "Nông dân thu hoạch lúa hè thu", "Năng suất lúa đạt 62 tạ mỗi héc ta, giá lúa ổn định.", "Kinh tế", "2022-07-20"),
+    ("cau", "Thông xe cầu Hòa Phong trước Tết", "Cây cầu nối đôi bờ sông Bình Giang, rút ngắn đường đi.", "Giao thông", "2025-01-10"),
+    ("tham-nhung", "Phòng chống tham nhũng trong cơ quan nhà nước", "Công khai tài sản, thu nhập để phòng chống tham nhũng, tiêu cực.", "Thời sự", "2024-09-01"),
+    ("dan-chu-2", "Hội nghị về dân chủ và tham nhũng", "Hội nghị bàn về quy chế dân chủ và phòng chống tham nhũng.", "Thời sự", "2021-11-11"),
+    ("lop-hoc", "Sửa chữa lớp học vùng cao", "Các lớp học được sửa mái trước mùa mưa bão.", "Giáo dục", "2024-08-01"),
+    ("script", "Cảnh báo <script>alert(1)</script> lừa đảo", "Kẻ gian gửi tin nhắn <script>alert('x')</script> giả mạo ngân hàng & cơ quan thuế.", "Xã hội", "2024-05-05"),
+    ("khong-ngay", "Bài viết không có ngày đăng về dịch vụ công", "Dịch vụ công trực tuyến giúp người dân nộp hồ sơ.", "", None),
+]
+
+
+def write_articles(path: Path, articles=ARTICLES) -> Path:
+    with open(path, "w", encoding="utf-8") as out:
+        for id_, title, body, category, date in articles:
+            record = {"id": id_, "title": title, "body": body, "category": category, "date": date}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> SearchEngine:
+    root = tmp_path_factory.mktemp("search")
+    store = IndexStore(root / "ix")
+    build([str(write_articles(root / "a.jsonl"))], store, jobs=1)
+    return SearchEngine(store)
+
+
+def ids(page) -> list[str]:
+    return [hit.id for hit in page.results]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["quy chế dân chủ", "quy che dan chu", "QUY CHE DAN CHU", "quy chế dan chu", "quy che dân chủ"],
+)
+def test_any_diacritics_find_the_article_first(engine: SearchEngine, query: str) -> None:
+    assert ids(engine.search(query))[0] == "dan-chu"
+
+
+def test_nfd_query_is_the_same_query(engine: SearchEngine) -> None:
+    import unicodedata
+
+    assert ids(engine.search(unicodedata.normalize("NFD", "tuyển sinh lớp 10"))) == ids(engine.search("tuyển sinh lớp 10"))
+
+
+def test_exact_diacritics_rank_above_folded_matches(engine: SearchEngine) -> None:
+    # "lớp" and "lộp"/"lop" fold alike; the accented query prefers the exact word.
+    page = engine.search("lớp học")
+    assert ids(page)[0] == "lop-hoc"
+
+
+def test_all_words_are_required_when_some_article_has_them(engine: SearchEngine) -> None:
+    page = engine.search("dân chủ tham nhũng")
+    assert set(ids(page)) == {"dan-chu-2"}
+    assert not page.partial
+
+
+def test_partial_matches_when_no_article_has_every_word(engine: SearchEngine) -> None:
+    page = engine.search("tuyển sinh cầu Hòa Phong")
+    assert page.partial
+    assert {"tuyen-sinh", "cau"} <= set(ids(page))
+
+
+def test_quoted_phrase_must_appear_as_written(engine: SearchEngine) -> None:
+    assert set(ids(engine.search('"quy chế dân chủ"'))) == {"dan-chu", "dan-chu-2"}
+    assert ids(engine.search('"dân chủ quy chế"')) == []
+
+
+def test_excluded_words(engine: SearchEngine) -> None:
+    assert set(ids(engine.search("dân chủ -hội"))) == {"dan-chu"}
+    assert set(ids(engine.search('quy chế -"tham nhũng"'))) == {"dan-chu"}
+
+
+def test_trailing_partial_word_while_typing(engine: SearchEngine) -> None:
+    assert ids(engine.search("tuyen sinh lo", prefix=True))[0] == "tuyen-sinh"
+    assert ids(engine.search("thong xe ca", prefix=True)) == ["cau"]
+    # without prefix, "ca" is a whole syllable that no article has next to the others
+    assert engine.search("thong xe ca").partial
+
+
+def test_filters_by_category_and_date(engine: SearchEngine) -> None:
+    education = engine.search("lớp", filters=Filters(category="Giáo dục"))
+    assert set(ids(education)) == {"tuyen-sinh", "lop-hoc"}
+    recent = engine.search("dân chủ", filters=Filters(date_from=dt.date(2023, 1, 1)))
+    assert set(ids(recent)) == {"dan-chu"}
+    older = engine.search("dân chủ", filters=Filters(date_to=dt.date(2022, 12, 31)))
+    assert set(ids(older)) == {"dan-chu-2"}
+
+
+def test_facets_count_categories_and_years_of_the_query(engine: SearchEngine) -> None:
+    page = engine.search("lớp")
+    categories = {f.value: f.count for f in page.facets["category"]}
+    years = {f.value: f.count for f in page.facets["year"]}
+    assert categories == {"Giáo dục": 2}
+    assert years == {"2024": 2}
+
+
+def test_sort_by_date(engine: SearchEngine) -> None:
+    page = engine.search("thu", sort="date")
+    dates = [hit.date for hit in page.results if hit.date]
+    assert len(dates) >= 3
+    assert dates == sorted(dates, reverse=True)
+    assert ids(engine.search("thu")) != ids(page)  # relevance order differs
+
+
+def test_pagination(engine: SearchEngine) -> None:
+    everything = ids(engine.search("thu", per_page=100))
+    pages = ids(engine.search("thu", per_page=1, page=1)) + ids(engine.search("thu", per_page=1, page=2))
+    assert pages == everything[:2]
+    assert engine.search("thu", per_page=1).total == len(everything)
+
+
+def test_did_you_mean_puts_diacritics_back(engine: SearchEngine) -> None:
+    assert engine.search("quy che dan chu").suggestion == "quy chế dân chủ"
+    assert engine.search("quy chế dân chủ").suggestion is None
+
+
+def test_did_you_mean_corrects_a_misspelled_word(engine: SearchEngine) -> None:
+    assert engine.search("tuyển sinnh lớp 10").suggestion == "tuyển sinh lớp 10"
+
+
+def test_snippet_marks_matches_and_escapes_article_text(engine: SearchEngine) -> None:
+    hit = engine.search("tin nhắn giả mạo").results[0]
+    assert hit.id == "script"
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet
+    assert "<mark>giả mạo</mark>" in hit.snippet or "<mark>giả</mark>" in hit.snippet
+    assert "&amp;" in hit.snippet
+
+
+def test_query_text_is_never_markup(engine: SearchEngine) -> None:
+    page = engine.search("<script>alert(1)</script>")
+    assert "<" not in page.to_dict()["results"][0]["snippet"].replace("<mark>", "").replace("</mark>", "")
+
+
+HOSTILE = ['"', '"quy chế', "AND OR (", "NOT", ":", "*", "title:abc", "a" * 10_000, "\x00\x1b[31m", "😀🔥", "-", "--", '-""', "\\", "()[]{}", "   ", ""]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_return_a_page(engine: SearchEngine, query: str) -> None:
+    page = engine.search(query, prefix=True)
+    assert page.total >= 0
+    assert len(page.query) <= 500
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80), st.booleans())
+def test_any_string_searches_without_error(engine: SearchEngine, text: str, prefix: bool) -> None:
+    engine.search(text, prefix=prefix, sort="date")
+
+
+@pytest.mark.parametrize(
+    ("text", "plain", "phrases", "excluded"),
+    [
+        ("quy che dan chu", ["quy che dan chu"], [], []),
+        ('"dân chủ cơ sở" UBND', ["UBND"], ["dân chủ cơ sở"], []),
+        ('quy chế -"tham nhũng" -hội', ["quy chế"], [], ["tham nhũng", "hội"]),
+        ('unbalanced "quote', ["unbalanced", "quote"], [], []),
+        ("COVID-19 tại Hà Nội", ["COVID-19 tại Hà Nội"], [], []),
+        ("AND OR (", ["AND OR ("], [], []),
+        ("😀", [], [], []),
+    ],
+)
+def test_parse_query(text, plain, phrases, excluded) -> None:
+    parsed = parse_query(text)
+    assert " ".join(parsed.plain).split() == " ".join(plain).split()
+    assert (parsed.phrases, parsed.excluded) == (phrases, excluded)
+
+
+def test_engine_picks_up_a_new_generation_without_restart(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path / "ix")
+    build([str(write_articles(tmp_path / "a.jsonl", ARTICLES[:3]))], store, jobs=1)
+    engine = SearchEngine(store)
+    assert engine.search("cầu Hòa Phong").total == 0
+    build([str(write_articles(tmp_path / "b.jsonl", ARTICLES))], store, jobs=1)
+    assert ids(engine.search("cầu Hòa Phong")) == ["cau"]
+    assert engine.generation.name == "gen-000002"
