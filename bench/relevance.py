@@ -26,7 +26,12 @@ from search.store import IndexMissing, IndexStore
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "bench" / ".cache"
 # Changing any of these changes what is in an index: the cached one is then stale.
-ANALYSIS_CODE = ["search/schema.py", "search/analysis.py", "search/segmenter.py", "search/text.py", "index/build.py"]
+ANALYSIS_CODE = sorted(
+    str(path.relative_to(REPO))
+    for pattern in ("search/schema.py", "search/analysis.py", "search/segmenter.py", "search/text.py",
+                    "search/article.py", "index/build.py", "index/sources/*.py")
+    for path in REPO.glob(pattern)
+)
 
 
 def cache_key(sources: list[Path]) -> str:

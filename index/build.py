@@ -24,7 +24,7 @@ from index.progress import Progress, SilentProgress
 from index.sources.errors import SkippedSource
 from index.sources.reader import estimate_count, read_sources
 from search.article import Article
-from search.schema import build_schema, to_document
+from search.schema import SCHEMA_VERSION, build_schema, to_document
 from search.store import Generation, IndexMissing, IndexStore
 
 LOCK_FILE = "build.lock"
@@ -131,6 +131,7 @@ def _finish(store: IndexStore, generation: Generation, manifest: dict[str, str],
     report.generation = generation.name
     report.total = len(manifest)
     meta = {
+        "schema": SCHEMA_VERSION,
         "generation": generation.name,
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "articles": len(manifest),

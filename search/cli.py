@@ -38,9 +38,13 @@ def search_command(query: tuple[str, ...], as_json: bool, limit: int, index_dir:
     if as_json:
         click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
         return
+    if page.suggestion:
+        click.echo(f"Có phải bạn muốn tìm: {page.suggestion}")
     if not page.results:
         click.echo(f"Không tìm thấy bài nào cho “{page.query}”.")
         return
+    if page.partial:
+        click.echo(f"Không bài nào có đủ mọi từ của “{page.query}”; đây là các bài khớp nhiều từ nhất.")
     click.echo(f"{page.total} bài cho “{page.query}”:")
     for rank, hit in enumerate(page.results, 1):
         date = hit.date.strftime("%d/%m/%Y") if hit.date else "không rõ ngày"

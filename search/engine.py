@@ -12,9 +12,9 @@ import os
 import threading
 from dataclasses import dataclass
 
-from whoosh import scoring, sorting
+from whoosh import collectors, scoring, sorting
 from whoosh.query import And, DateRange, Query, Term
-from whoosh.searching import Searcher
+from whoosh.searching import Results, Searcher
 
 from search.article import Article
 from search.matching import DEFAULT_WEIGHTS, Weights, build_plan
@@ -28,6 +28,38 @@ from search.suggest import Suggester
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 SORTS = ("relevance", "date")
+
+
+def _top(searcher: Searcher, query: Query, limit: int, sort: str, filter_query: Query | None) -> Results:
+    """The best `limit` documents, by score or by date.
+
+    Whoosh's TopCollector periodically "replaces" the matcher tree with a pruned
+    one; with boosted sub-queries that pruning drops documents that belong in
+    the top (the best article for a query can vanish), so it is turned off.
+    Block-quality skipping, which is sound, stays on.
+    """
+    if sort == "date":
+        collector = collectors.SortingCollector(sorting.FieldFacet("date", reverse=True), limit=limit)
+    else:
+        collector = collectors.TopCollector(limit, usequality=True, replace=0)
+    if filter_query is not None:
+        collector = collectors.FilterCollector(collector, allow=filter_query)
+    searcher.search_with_collector(query, collector)
+    return collector.results()
+
+
+def _count(searcher: Searcher, query: Query, filter_query: Query | None) -> Results:
+    """Every matching document, unscored: the exact total and the facet counts."""
+    groups = {"category": sorting.FieldFacet("category"), "year": sorting.FieldFacet("year")}
+    collector = collectors.FacetCollector(collectors.UnsortedCollector(), groups, maptype=sorting.Count)
+    if filter_query is not None:
+        collector = collectors.FilterCollector(collector, allow=filter_query)
+    searcher.search_with_collector(query, collector)
+    return collector.results()
+
+
+def _exists(searcher: Searcher, query: Query, filter_query: Query | None) -> bool:
+    return not _top(searcher, query, 1, "relevance", filter_query).is_empty()
 
 
 @dataclass(frozen=True)
@@ -126,35 +158,32 @@ class SearchEngine:
         if parsed.empty:
             return empty
         plan = build_plan(parsed, searcher, self.weights)
-        options: dict = {"limit": page * per_page, "filter": filters.query()}
-        if sort == "date":
-            options["sortedby"] = sorting.FieldFacet("date", reverse=True)
-        if facets:
-            options["groupedby"] = {"category": sorting.FieldFacet("category"), "year": sorting.FieldFacet("year")}
-            options["maptype"] = sorting.Count
-        if plan.long:
-            results = searcher.search(plan.loose, **options)
-            partial = searcher.search(plan.strict, limit=1, scored=False).is_empty()
-        else:
-            results = searcher.search(plan.strict, **options)
-            partial = False
-            if results.is_empty() and plan.loose is not None:
-                results = searcher.search(plan.loose, **options)
-                partial = not results.is_empty()
+        filter_query = filters.query()
+        limit = page * per_page
+        loose = plan.long
+        results = _top(searcher, plan.scored(loose), limit, sort, filter_query)
+        partial = loose
+        if results.is_empty() and not loose and plan.any_word is not None:
+            loose = partial = True
+            results = _top(searcher, plan.scored(loose), limit, sort, filter_query)
+        if partial and plan.long:
+            # A long query is ranked on any word; say so only if no article has them all.
+            partial = not _exists(searcher, plan.matching(False), filter_query)
+        counted = _count(searcher, plan.matching(loose), filter_query) if facets else None
         hits = results[(page - 1) * per_page : page * per_page]
         docnums = [hit.docnum for hit in hits]
         spans = match_spans(searcher, docnums, plan.highlight) if snippets else {}
         suggestion = live.suggester.suggest(" ".join(parsed.plain + parsed.phrases)) if suggest else None
         return SearchPage(
             query=parsed.text,
-            total=len(results) if facets else results.estimated_length(),
+            total=len(counted) if counted is not None else results.estimated_length(),
             page=page,
             per_page=per_page,
             sort=sort,
-            results=[self._hit(hit, spans.get(hit.docnum, {}) if snippets else None) for hit in hits],
+            results=[self._hit(hit, spans.get(hit.docnum, {}) if snippets else None, sort) for hit in hits],
             suggestion=suggestion,
             partial=partial,
-            facets=self._facets(results) if facets else {},
+            facets=self._facets(counted) if counted is not None else {},
         )
 
     @staticmethod
@@ -169,7 +198,7 @@ class SearchEngine:
         return out
 
     @staticmethod
-    def _hit(hit, spans) -> Hit:
+    def _hit(hit, spans, sort: str) -> Hit:
         fields = hit.fields()
         date = fields.get("date")
         return Hit(
@@ -179,6 +208,7 @@ class SearchEngine:
             date=date.date() if isinstance(date, dt.datetime) else None,
             category=fields.get("category", ""),
             snippet=snippet(fields, spans) if spans is not None else "",
-            score=float(hit.score or 0.0),
+            # Sorted by date, Whoosh's "score" is the sort key: no relevance to show.
+            score=float(hit.score or 0.0) if sort == "relevance" else 0.0,
         )
 

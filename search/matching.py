@@ -55,13 +55,28 @@ DEFAULT_WEIGHTS = Weights()
 
 @dataclass(frozen=True)
 class QueryPlan:
-    strict: Query  # every word (and phrase) present, ranked
-    loose: Query | None  # any word present, ranked the same way
+    """What must match, in two strengths, and what ranks the matches."""
+
+    every_word: Query  # every word (and phrase) present
+    any_word: Query | None  # some word present (the fallback), None when it would equal every_word
+    ranking: Query | None  # scores the matched documents
+    excluded: Query | None = None
     # Long queries (questions, pasted paragraphs) rarely have every word in the
-    # right article: they are ranked on the loose plan from the start.
+    # right article: they are ranked on any_word from the start.
     long: bool = False
     # The terms worth marking in snippets, per field (word fields and folded fields).
     highlight: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def matching(self, loose: bool) -> Query:
+        """The documents a search returns: unscored, for counts and facets."""
+        match = self.any_word if loose and self.any_word is not None else self.every_word
+        return AndNot(match, self.excluded) if self.excluded is not None else match
+
+    def scored(self, loose: bool) -> Query:
+        """The same documents, ranked."""
+        match = self.any_word if loose and self.any_word is not None else self.every_word
+        query = AndMaybe(match, self.ranking) if self.ranking is not None else match
+        return AndNot(query, self.excluded) if self.excluded is not None else query
 
 
 def _syllables(text: str) -> list[str]:
@@ -90,7 +105,7 @@ def build_plan(parsed: ParsedQuery, searcher: Searcher, weights: Weights = DEFAU
     syllables = list(dict.fromkeys(s for run in runs for s in run))
     phrase_syllables = [s for phrase in parsed.phrases for s in _syllables(phrase)]
     if not syllables and not phrase_syllables:
-        return QueryPlan(strict=NullQuery, loose=None)
+        return QueryPlan(every_word=NullQuery, any_word=None, ranking=None)
 
     prefix = runs[-1][-1] if parsed.prefix and runs and len(runs[-1][-1]) >= MIN_PREFIX else None
     whole = [s for s in syllables if s != prefix]
@@ -124,21 +139,24 @@ def build_plan(parsed: ParsedQuery, searcher: Searcher, weights: Weights = DEFAU
     phrases = [_phrase_query(p) for p in parsed.phrases]
 
     every_word = [Term(ALL_FOLDED, s, boost=weights.all_text) for s in whole] + prefix_query + phrases
-    strict: Query = AndMaybe(And(every_word), Or(ranking)) if ranking else And(every_word)
-    loose: Query | None = None
+    any_word: Query | None = None
     if len(every_word) > 1 and (base or prefix_query):
-        loose = Or([*base, *prefix_query, *ranking])
+        any_word = Or([*base, *prefix_query])
         if phrases:
-            loose = AndMaybe(And(phrases), loose)
-    if parsed.excluded:
-        unwanted = Or([_phrase_query(text) for text in parsed.excluded])
-        strict = AndNot(strict, unwanted)
-        loose = AndNot(loose, unwanted) if loose is not None else None
+            any_word = And([*phrases, any_word])
+    excluded = Or([_phrase_query(text) for text in parsed.excluded]) if parsed.excluded else None
 
     highlight: dict[str, frozenset[str]] = {}
     folded_terms = frozenset([*syllables, *phrase_syllables])
     for name in TEXT_FIELDS:
         highlight[folded(name)] = folded_terms
         highlight[name] = frozenset(words)
-    return QueryPlan(strict=strict, loose=loose, long=is_long and loose is not None, highlight=highlight)
+    return QueryPlan(
+        every_word=And(every_word),
+        any_word=any_word,
+        ranking=Or(ranking) if ranking else None,
+        excluded=excluded,
+        long=is_long and any_word is not None,
+        highlight=highlight,
+    )
 

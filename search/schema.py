@@ -18,6 +18,9 @@ from search.article import Article
 # folded field (syllables without diacritics) fed the same text, so that offsets
 # agree and one stored copy serves highlighting for both.
 TEXT_FIELDS = ("title", "lead", "body")
+# Bumped whenever fields or analysis change: an index written by another version
+# is not searched (its fields would not match the queries) but rebuilt.
+SCHEMA_VERSION = 2
 
 
 # Matching fields, frequencies only (no positions or offsets, so cheap to read):

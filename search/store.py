@@ -20,6 +20,8 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from search.schema import SCHEMA_VERSION
+
 POINTER = "CURRENT"
 META = "meta.json"
 MANIFEST = "manifest.json"
@@ -45,6 +47,14 @@ class Generation:
     @property
     def complete(self) -> bool:
         return (self.path / META).is_file()
+
+    @property
+    def compatible(self) -> bool:
+        """Written with this version's fields and analysis."""
+        try:
+            return self.meta().get("schema") == SCHEMA_VERSION
+        except (OSError, ValueError):
+            return False
 
     def meta(self) -> dict[str, Any]:
         return json.loads((self.path / META).read_text(encoding="utf-8"))
@@ -84,16 +94,21 @@ class IndexStore:
 
     def current(self) -> Generation:
         """The live generation: the one CURRENT names, or, if that one is unusable,
-        the newest complete generation."""
+        the newest complete generation of this schema version."""
         name = self.pointer()
         if name and _GENERATION.match(name):
             generation = Generation(self.root / name)
-            if generation.complete:
+            if generation.complete and generation.compatible:
                 return generation
         complete = self.complete_generations()
-        if not complete:
-            raise IndexMissing(f"chưa có chỉ mục trong {self.root}: hãy chạy `bantin index build`")
-        return complete[-1]
+        usable = [g for g in complete if g.compatible]
+        if usable:
+            return usable[-1]
+        if complete:
+            raise IndexMissing(
+                f"chỉ mục trong {self.root} được lập bằng phiên bản cũ của Bantin: hãy chạy `bantin index build`"
+            )
+        raise IndexMissing(f"chưa có chỉ mục trong {self.root}: hãy chạy `bantin index build`")
 
     def exists(self) -> bool:
         try:

@@ -279,20 +279,20 @@ def test_jsonl_good_and_bad_lines() -> None:
 
     articles = [i for i in items if isinstance(i, Article)]
     skipped = {i.path: i.reason for i in items if isinstance(i, SkippedSource)}
-    assert [a.id for a in articles] == ["tin-001", record_id("Tin số 2/2024"), "tin-003"]
+    assert [a.id for a in articles] == ["tin-001", record_id("Tin số 2/2024"), "x2", "tin-003"]
     assert skipped["/data/tin.jsonl:3"].startswith("invalid JSON: Expecting ',' delimiter")
-    assert skipped["/data/tin.jsonl:5"] == "missing title"
     assert skipped["/data/tin.jsonl:6"].startswith("invalid date '28/05/2021'")
     assert skipped["/data/tin.jsonl:7"] == "invalid record: not a JSON object"
     assert skipped["/data/tin.jsonl:8"] == "missing id"
     assert skipped["/data/tin.jsonl:9"].startswith("invalid body")
     assert skipped["/data/tin.jsonl:10"].startswith("invalid text")
-    assert skipped["/data/tin.jsonl:11"] == "missing title"
+    assert skipped["/data/tin.jsonl:11"] == "empty article: no title and no body"
     assert skipped["/data/tin.jsonl:12"].startswith("invalid JSON: Exceeds the limit")
     assert skipped["/data/tin.jsonl:13"].startswith("invalid JSON")
-    assert len(skipped) == 10
+    assert len(skipped) == 9
 
-    first, second, third = articles
+    first, second, untitled, third = articles
+    assert (untitled.title, untitled.body) == ("", ("Không có tiêu đề",))
     assert first.body == (
         "Trong quý I, tỉnh đón khoảng 2 triệu lượt khách, tăng 15% so với cùng kỳ.",
         "Doanh thu du lịch ước đạt 3.000 tỷ đồng.",

@@ -5,24 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from search.store import IndexMissing
+from web.params import search_args
 from web.state import engine
 
 blueprint = Blueprint("api", __name__)
 
 
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    try:
-        return min(max(int(request.args.get(name, default)), low), high)
-    except ValueError:
-        return default
-
-
 @blueprint.get("/api/search")
 def search():
+    args, error = search_args(request.args)
+    if error:
+        return jsonify(error=error), 400
     try:
-        page = engine().search(
-            request.args.get("q", ""), page=_int_arg("page", 1, 1, 1000), per_page=_int_arg("per_page", 10, 1, 100)
-        )
+        page = engine().search(**args)
     except IndexMissing as exc:
         return jsonify(error=str(exc)), 503
     return jsonify(page.to_dict())
@@ -46,3 +41,8 @@ def healthz():
         return jsonify(status="ok", generation=current.generation.name, documents=current.doc_count())
     except IndexMissing as exc:
         return jsonify(status="no-index", error=str(exc)), 503
+
+
+@blueprint.errorhandler(500)
+def internal_error(error):
+    return jsonify(error="lỗi máy chủ; xin thử lại sau"), 500

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from search.store import IndexMissing
+from web.params import search_args
 from web.state import engine
 
 blueprint = Blueprint("pages", __name__)
@@ -18,15 +19,14 @@ def home():
 @blueprint.get("/search")
 def search():
     query = request.args.get("q", "")
+    args, error = search_args(request.args)
+    if error:
+        args, _ = search_args({"q": query})
     try:
-        page_number = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        page_number = 1
-    try:
-        page = engine().search(query, page=page_number) if query.strip() else None
+        page = engine().search(**args) if query.strip() else None
     except IndexMissing:
         return render_template("no_index.html"), 503
-    return render_template("search.html", query=query, page=page)
+    return render_template("search.html", query=query, page=page, error=error)
 
 
 @blueprint.get("/articles/<article_id>")

@@ -63,8 +63,10 @@ def _article(line: str, default_source: str) -> Article:
     if not isinstance(raw_id, str) or not raw_id.strip():
         raise SourceError("missing id")
     title = record.get("title")
+    if title is None:
+        title = ""  # a passage without a headline is still worth finding
     if not isinstance(title, str):
-        raise SourceError("missing title")
+        raise SourceError("invalid title: not a string")
     fields = {name: _text_field(record, name) for name in _TEXT_FIELDS}
     fields["source"] = fields["source"] or default_source
     article = Article(
@@ -74,8 +76,8 @@ def _article(line: str, default_source: str) -> Article:
         date=_date(record.get("date")),
         **fields,
     )
-    if not article.title:  # checked after cleaning: a title of only spaces is no title
-        raise SourceError("missing title")
+    if not article.title and not article.body:  # checked after cleaning: spaces are nothing
+        raise SourceError("empty article: no title and no body")
     if _SURROGATE_ESCAPE.search(line):
         _check_encodable(article)
     return article
