@@ -12,12 +12,12 @@ import os
 import threading
 from dataclasses import dataclass
 
-from whoosh import collectors, scoring, sorting
+from whoosh import collectors, sorting
 from whoosh.query import And, DateRange, Query, Term
 from whoosh.searching import Results, Searcher
 
 from search.article import Article
-from search.matching import DEFAULT_WEIGHTS, Weights, build_plan
+from search.matching import DEFAULT_WEIGHTS, Weights, build_plan, weighting
 from search.query import parse_query
 from search.results import Facet, Hit, SearchPage
 from search.schema import from_stored
@@ -82,9 +82,9 @@ class Filters:
 class _Live:
     """The searcher of one generation and what is derived from it."""
 
-    def __init__(self, generation: Generation) -> None:
+    def __init__(self, generation: Generation, weights: Weights) -> None:
         self.generation = generation
-        self.searcher: Searcher = generation.open().searcher(weighting=scoring.BM25F())
+        self.searcher: Searcher = generation.open().searcher(weighting=weighting(weights))
         self.suggester = Suggester(self.searcher.reader())
 
 
@@ -112,7 +112,7 @@ class SearchEngine:
                 if self._live is None or generation != self._live.generation:
                     # The old searcher is left to the garbage collector: requests still
                     # using it finish on its open files.
-                    self._live = _Live(generation)
+                    self._live = _Live(generation, self.weights)
                 self._pointer_stamp = stamp
             return self._live
 
@@ -157,7 +157,7 @@ class SearchEngine:
         empty = SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort)
         if parsed.empty:
             return empty
-        plan = build_plan(parsed, searcher, self.weights)
+        plan = build_plan(parsed, searcher, self.weights, live.suggester.accented_words)
         filter_query = filters.query()
         limit = page * per_page
         loose = plan.long

@@ -18,8 +18,10 @@ left out of long queries, where they only cost time and blur the ranking.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from whoosh import scoring
 from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Phrase, Prefix, Query, Term
 from whoosh.searching import Searcher
 
@@ -46,11 +48,21 @@ class Weights:
     title_bigram: float = 1.5
     text_bigram: float = 0.8
     exact_word: float = 0.5
+    guessed_word: float = 0.3  # the likely accented words of a query typed without diacritics
+    k1: float = 1.2  # BM25 term-frequency saturation
+    b: float = 0.75  # BM25 length normalization ...
+    title_b: float = 0.75  # ... for titles, whose length says little about relevance
     long_query: int = 7  # syllables from which a query counts as long
     common_df: float = 0.3  # in long queries, drop syllables in more than this share of docs
 
 
 DEFAULT_WEIGHTS = Weights()
+
+
+def weighting(weights: Weights = DEFAULT_WEIGHTS) -> scoring.BM25F:
+    """BM25F with the title fields' own length normalization."""
+    title_fields = ("title", folded("title"), TITLE_BIGRAMS)
+    return scoring.BM25F(B=weights.b, K1=weights.k1, **{f"{name}_B": weights.title_b for name in title_fields})
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,13 @@ def _phrase_query(text: str) -> Query:
     return Or([Phrase(folded(name), syllables) for name in TEXT_FIELDS])
 
 
-def build_plan(parsed: ParsedQuery, searcher: Searcher, weights: Weights = DEFAULT_WEIGHTS) -> QueryPlan:
+def build_plan(
+    parsed: ParsedQuery,
+    searcher: Searcher,
+    weights: Weights = DEFAULT_WEIGHTS,
+    guess_words: Callable[[str], list[str]] | None = None,
+) -> QueryPlan:
+    """`guess_words` gives the likely accented index words of text typed without diacritics."""
     runs = [_syllables(run) for run in parsed.plain]
     budget = MAX_SYLLABLES
     kept_runs = []
@@ -135,6 +153,9 @@ def build_plan(parsed: ParsedQuery, searcher: Searcher, weights: Weights = DEFAU
         words = list(dict.fromkeys(t.text for t in _WORDS(typed)))
         for word in words:
             ranking.extend(Term(name, word, boost=w * weights.exact_word) for name, w in field_weights.items())
+    elif guess_words is not None and not is_long:
+        for word in dict.fromkeys(guess_words(typed)):
+            ranking.extend(Term(name, word, boost=w * weights.guessed_word) for name, w in field_weights.items())
     prefix_query = [Prefix(ALL_FOLDED, prefix, boost=weights.all_text)] if prefix else []
     phrases = [_phrase_query(p) for p in parsed.phrases]
 

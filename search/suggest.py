@@ -77,7 +77,17 @@ class Suggester:
                 candidate = (previous[0] + gain, [*previous[1], word])
                 if best[end] is None or candidate[0] > best[end][0]:
                     best[end] = candidate
-        return [word.replace("_", " ") for word in best[n][1]]
+        return best[n][1]
+
+    def accented_words(self, text: str) -> list[str]:
+        """The index words (`tiết_kiệm`) a query typed without diacritics most likely means.
+
+        Ranking gives these a small bonus: of two folded matches, the article with
+        the usual reading of the words comes first.
+        """
+        syllables = [t.text for t in _SYLLABLES(text)]
+        table = self.table()
+        return [word for word in self._accent(syllables) if table.get(fold(word), ("",))[0] == word]
 
     def suggest(self, text: str) -> str | None:
         """A better query, or None when the query already reads as the index writes it."""
@@ -88,7 +98,7 @@ class Suggester:
         changed = corrected != syllables
         if has_diacritics(text) and not changed:
             return None
-        suggestion = " ".join(self._accent(corrected))
+        suggestion = " ".join(word.replace("_", " ") for word in self._accent(corrected))
         if not changed and fold(suggestion) == suggestion:  # nothing to add
             return None
         if suggestion.lower() == text.strip().lower():
