@@ -27,6 +27,8 @@ from search.suggest import Suggester
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
+# How many of the first-stage results get the full (lead and body) evidence.
+RERANK_DEPTH = 200
 SORTS = ("relevance", "date")
 
 
@@ -58,8 +60,28 @@ def _count(searcher: Searcher, query: Query, filter_query: Query | None) -> Resu
     return collector.results()
 
 
-def _exists(searcher: Searcher, query: Query, filter_query: Query | None) -> bool:
-    return not _top(searcher, query, 1, "relevance", filter_query).is_empty()
+def _scores(searcher: Searcher, query: Query, docnums: list[int]) -> dict[int, float]:
+    """The score `query` gives each of `docnums`, reading its postings only up to them.
+
+    Cheaper than a search: the matcher skips straight from one wanted document to
+    the next instead of visiting every document the query matches.
+    """
+    scores: dict[int, float] = {}
+    wanted = sorted(docnums)
+    context = searcher.context()
+    for subsearcher, offset in searcher.leaf_searchers():
+        end = offset + subsearcher.doc_count_all()
+        local = [d - offset for d in wanted if offset <= d < end]
+        if not local:
+            continue
+        matcher = query.matcher(subsearcher, context)
+        for docnum in local:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                scores[docnum + offset] = matcher.score()
+    return scores
 
 
 @dataclass(frozen=True)
@@ -161,30 +183,47 @@ class SearchEngine:
         filter_query = filters.query()
         limit = page * per_page
         loose = plan.long
-        results = _top(searcher, plan.scored(loose), limit, sort, filter_query)
+        ranked = self._rank(searcher, plan, loose, limit, sort, filter_query)
         partial = loose
-        if results.is_empty() and not loose and plan.any_word is not None:
+        if not ranked and not loose and plan.any_word is not None:
             loose = partial = True
-            results = _top(searcher, plan.scored(loose), limit, sort, filter_query)
+            ranked = self._rank(searcher, plan, loose, limit, sort, filter_query)
         if partial and plan.long:
             # A long query is ranked on any word; say so only if no article has them all.
-            partial = not _exists(searcher, plan.matching(False), filter_query)
+            partial = _top(searcher, plan.matching(False), 1, "relevance", filter_query).is_empty()
         counted = _count(searcher, plan.matching(loose), filter_query) if facets else None
-        hits = results[(page - 1) * per_page : page * per_page]
-        docnums = [hit.docnum for hit in hits]
-        spans = match_spans(searcher, docnums, plan.highlight) if snippets else {}
+        hits = ranked[(page - 1) * per_page : page * per_page]
+        spans = match_spans(searcher, [docnum for docnum, _ in hits], plan.highlight) if snippets else {}
         suggestion = live.suggester.suggest(" ".join(parsed.plain + parsed.phrases)) if suggest else None
         return SearchPage(
             query=parsed.text,
-            total=len(counted) if counted is not None else results.estimated_length(),
+            total=len(counted) if counted is not None else len(ranked),
             page=page,
             per_page=per_page,
             sort=sort,
-            results=[self._hit(hit, spans.get(hit.docnum, {}) if snippets else None, sort) for hit in hits],
+            results=[
+                self._hit(searcher, docnum, score, spans.get(docnum, {}) if snippets else None)
+                for docnum, score in hits
+            ],
             suggestion=suggestion,
             partial=partial,
             facets=self._facets(counted) if counted is not None else {},
         )
+
+    def _rank(
+        self, searcher: Searcher, plan, loose: bool, limit: int, sort: str, filter_query: Query | None
+    ) -> list[tuple[int, float]]:
+        """(docnum, score) of the first `limit` results, best first (or newest first)."""
+        if sort == "date":
+            results = _top(searcher, plan.matching(loose), limit, sort, filter_query)
+            return [(hit.docnum, 0.0) for hit in results]
+        depth = max(limit, RERANK_DEPTH)
+        results = _top(searcher, plan.scored(loose), depth, sort, filter_query)
+        first = [(hit.docnum, hit.score) for hit in results]
+        if plan.rerank is None or not first:
+            return first[:limit]
+        extra = _scores(searcher, plan.rerank, [docnum for docnum, _ in first])
+        return sorted(((d, s + extra.get(d, 0.0)) for d, s in first), key=lambda ds: -ds[1])[:limit]
 
     @staticmethod
     def _facets(results) -> dict[str, list[Facet]]:
@@ -198,8 +237,8 @@ class SearchEngine:
         return out
 
     @staticmethod
-    def _hit(hit, spans, sort: str) -> Hit:
-        fields = hit.fields()
+    def _hit(searcher: Searcher, docnum: int, score: float, spans) -> Hit:
+        fields = searcher.stored_fields(docnum)
         date = fields.get("date")
         return Hit(
             id=fields["id"],
@@ -208,7 +247,6 @@ class SearchEngine:
             date=date.date() if isinstance(date, dt.datetime) else None,
             category=fields.get("category", ""),
             snippet=snippet(fields, spans) if spans is not None else "",
-            # Sorted by date, Whoosh's "score" is the sort key: no relevance to show.
-            score=float(hit.score or 0.0) if sort == "relevance" else 0.0,
+            score=float(score),
         )
 

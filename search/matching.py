@@ -1,15 +1,18 @@
 """From a parsed query to Whoosh queries: what must match, and what ranks higher.
 
-Two stages in one Whoosh query, `AndMaybe(required, ranking)`:
+Three stages:
 
-- required: every query syllable, folded, in the one compact field that holds the
+- match: every query syllable, folded, in the one compact field that holds the
   whole article (`all_f`, frequencies only). Intersecting a few posting lists is
   cheap, and it is what makes a query without diacritics match.
-- ranking: read only for the documents that matched. Per-field folded
-  syllables (title and lead weighted up), adjacent syllable pairs (bigrams: the
-  query's words standing together, the cheap form of a proximity or phrase
-  boost), and, for a query typed with diacritics, the exact accented pyvi words,
-  so that exact matches beat folded ones.
+- ranking: the matched documents scored on `all_f` plus the title evidence,
+  whose posting lists are short. The best few hundred go on.
+- rerank: those few hundred get the lead and body evidence too, read only for
+  them. The evidence: per-field folded syllables (title and lead weighted up),
+  adjacent syllable pairs (bigrams: the query's words standing together, the
+  cheap form of a proximity or phrase boost), and the accented pyvi words (typed
+  by the user, or the likely reading of a query without diacritics), so that
+  exact matches beat folded ones.
 
 When nothing has every word, the loose plan asks for any of them and ranks by
 the same terms; long queries use it from the start. Very common syllables are
@@ -71,7 +74,8 @@ class QueryPlan:
 
     every_word: Query  # every word (and phrase) present
     any_word: Query | None  # some word present (the fallback), None when it would equal every_word
-    ranking: Query | None  # scores the matched documents
+    ranking: Query | None  # scores every matched document: title evidence (short posting lists)
+    rerank: Query | None = None  # adds lead and body evidence, for the best few hundred only
     excluded: Query | None = None
     # Long queries (questions, pasted paragraphs) rarely have every word in the
     # right article: they are ranked on any_word from the start.
@@ -167,6 +171,10 @@ def build_plan(
             any_word = And([*phrases, any_word])
     excluded = Or([_phrase_query(text) for text in parsed.excluded]) if parsed.excluded else None
 
+    title_fields = {"title", folded("title"), TITLE_BIGRAMS}
+    title_terms = [q for q in ranking if q.fieldname in title_fields]
+    text_terms = [q for q in ranking if q.fieldname not in title_fields]
+
     highlight: dict[str, frozenset[str]] = {}
     folded_terms = frozenset([*syllables, *phrase_syllables])
     for name in TEXT_FIELDS:
@@ -175,7 +183,8 @@ def build_plan(
     return QueryPlan(
         every_word=And(every_word),
         any_word=any_word,
-        ranking=Or(ranking) if ranking else None,
+        ranking=Or(title_terms) if title_terms else None,
+        rerank=Or(text_terms) if text_terms else None,
         excluded=excluded,
         long=is_long and any_word is not None,
         highlight=highlight,
