@@ -32,5 +32,10 @@ serve: install
 test: install browser
 	$(BIN)/python -m pytest -q
 
+SHARED := ../shared
+
+# Figures, each with its baseline from the same run (needs ../shared).
 bench: install
-	$(BIN)/python -m bench.index_throughput
+	$(BIN)/python -m bench.index_throughput --corpus $(SHARED)/corpus
+	$(BIN)/python -m bench.relevance --all $(SHARED)/eval
+	$(BIN)/python -m bench.search_latency --corpus $(SHARED)/corpus --eval $(SHARED)/eval/news_title_known_item

@@ -31,9 +31,7 @@ def _print_report(report: BuildReport) -> None:
 def _run(action, *args, **kwargs) -> None:
     try:
         report = action(*args, progress=for_stream(sys.stderr), **kwargs)
-    except BuilderBusy as exc:
-        raise click.ClickException(str(exc)) from None
-    except BuildFailed as exc:
+    except (BuilderBusy, BuildFailed) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"lỗi ghi chỉ mục: {exc}; chỉ mục đang dùng không bị ảnh hưởng") from None
