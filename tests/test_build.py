@@ -192,3 +192,29 @@ def test_sigkill_mid_build_keeps_previous_generation(tmp_path: Path) -> None:
     assert report.total == 3025
     assert not [g for g in store.all_generations() if not g.complete]
     assert SearchEngine(store).doc_count() == 3025
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    src = write_jsonl(tmp_path / "a.jsonl", 20)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a build whose stderr is an 80-column terminal
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.chdir(REPO)
+        os.execv(sys.executable, [sys.executable, *_bantin("index", "build", str(src), "--index-dir", str(tmp_path / "ix"))[1:]])
+    output = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.waitpid(pid, 0)
+    text = output.decode("utf-8", "replace")
+    assert "20/20" in text and "bài/s" in text and "%|" in text  # tqdm's bar: rate and ETA
