@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from index.cli import index_group
-from search.cli import search_command
+from search.cli import index_dir_option, resolve_index_dir, search_command
 
 
 @click.group()
@@ -18,14 +18,16 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Số luồng phục vụ.")
-def serve_command(host: str, port: int, threads: int) -> None:
+@index_dir_option
+def serve_command(host: str, port: int, threads: int, index_dir: str | None) -> None:
     """Chạy trang web trên waitress."""
     from waitress import serve
 
     from web import create_app
 
-    click.echo(f"Bantin đang chạy tại http://{host}:{port}/", err=True)
-    serve(create_app(), host=host, port=port, threads=threads)
+    app = create_app({"INDEX_DIR": str(resolve_index_dir(index_dir).root)})
+    click.echo(f"Bantin đang chạy tại http://{host}:{port}/ (chỉ mục {app.config['INDEX_DIR']})", err=True)
+    serve(app, host=host, port=port, threads=threads)
 
 
 main.add_command(index_group)
