@@ -7,6 +7,7 @@ analyzed exactly as queries are.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
@@ -20,7 +21,12 @@ from search.article import Article
 TEXT_FIELDS = ("title", "lead", "body")
 # Bumped whenever fields or analysis change: an index written by another version
 # is not searched (its fields would not match the queries) but rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# Body bigrams are most of an index's distinct terms, and distinct terms are what
+# Whoosh writes slowest: only the opening of the text (where news puts what
+# matters) gets them. Measured on the corpus: all bigrams halved build speed.
+BIGRAM_SYLLABLES = 200
+_SYLLABLE = re.compile(r"\w+")
 
 
 # Matching fields, frequencies only (no positions or offsets, so cheap to read):
@@ -83,13 +89,21 @@ def to_document(article: Article) -> dict[str, Any]:
         doc[folded(name)] = text
     doc[ALL_FOLDED] = "\n".join(texts.values())
     doc[TITLE_BIGRAMS] = texts["title"]
-    doc[TEXT_BIGRAMS] = texts["lead"] + "\n" + texts["body"]
+    doc[TEXT_BIGRAMS] = _opening(texts["lead"] + "\n" + texts["body"], BIGRAM_SYLLABLES)
     # The stored lead is the lead alone; the caption is stored on its own.
     doc["_stored_lead"] = article.lead
     if article.date:
         doc["date"] = dt.datetime.combine(article.date, dt.time())
         doc["year"] = str(article.date.year)
     return doc
+
+
+def _opening(text: str, syllables: int) -> str:
+    """`text` up to the end of its `syllables`-th syllable."""
+    for count, match in enumerate(_SYLLABLE.finditer(text), 1):
+        if count == syllables:
+            return text[: match.end()]
+    return text
 
 
 def from_stored(fields: dict[str, Any]) -> Article:
