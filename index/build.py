@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -18,7 +17,7 @@ from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 
-from index.generations import complete, link_copy, new_generation, prune, publish, remove_abandoned
+from index.generations import building, complete, link_copy, prune, publish, remove_abandoned
 from index.parallel_writer import ParallelWriter
 from index.progress import Progress, SilentProgress
 from index.sources.errors import SkippedSource
@@ -159,17 +158,13 @@ def build(
     report = BuildReport(kind="build")
     with _lock(store):
         remove_abandoned(store)
-        generation = new_generation(store)
-        try:
+        with building(store) as generation:
             ix = whoosh_index.create_in(str(generation.path), schema or build_schema())
             articles = _unique(sources, report)
             manifest = _write(ix, articles, estimate_count(sources), (), jobs or default_jobs(), progress, "Lập chỉ mục")
             report.indexed = len(manifest)
             report.elapsed = time.monotonic() - started
             _finish(store, generation, manifest, report)
-        except BaseException:
-            shutil.rmtree(generation.path, ignore_errors=True)
-            raise
     report.elapsed = time.monotonic() - started
     return report
 
@@ -216,16 +211,12 @@ def update(
             report.generation, report.total = current.name, len(old)
             report.elapsed = time.monotonic() - started
             return report
-        generation = new_generation(store)
-        try:
+        with building(store) as generation:
             link_copy(current, generation)
             ix = generation.open()
             replaced = [a.id for a in changed if a.id in old]
             _write(ix, changed, len(changed), [*replaced, *missing], jobs or default_jobs(), progress, "Cập nhật")
             report.elapsed = time.monotonic() - started
             _finish(store, generation, manifest, report)
-        except BaseException:
-            shutil.rmtree(generation.path, ignore_errors=True)
-            raise
     report.elapsed = time.monotonic() - started
     return report

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 import os
 import shutil
 import tempfile
@@ -21,6 +23,17 @@ def new_generation(store: IndexStore) -> Generation:
     path = store.root / f"gen-{number:06d}"
     path.mkdir(parents=True)
     return Generation(path)
+
+
+@contextmanager
+def building(store: IndexStore) -> Iterator[Generation]:
+    """A new generation that is removed again if anything fails before it is complete."""
+    generation = new_generation(store)
+    try:
+        yield generation
+    except BaseException:
+        shutil.rmtree(generation.path, ignore_errors=True)
+        raise
 
 
 def link_copy(source: Generation, target: Generation) -> None:

@@ -8,6 +8,7 @@ importable module. Writer and reader use the same instances through the schema.
 from __future__ import annotations
 
 import re
+from abc import abstractmethod
 from collections.abc import Iterator
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
@@ -16,11 +17,15 @@ from search.segmenter import segment
 from search.text import fold, nfc
 
 _WORDLIKE = re.compile(r"\w")
-_SYLLABLE = re.compile(r"\w+")
+SYLLABLE = re.compile(r"\w+")  # what a syllable is, for every part of Bantin
 
 
-class VietnameseWordTokenizer(Tokenizer):
-    """Yields pyvi words (`quy_chế`), keeping the case the model needs to segment well."""
+class _OffsetTokenizer(Tokenizer):
+    """Turns the (text, start, end) pieces a subclass finds in NFC text into Whoosh tokens."""
+
+    @abstractmethod
+    def pieces(self, text: str) -> Iterator[tuple[str, int, int]]:
+        """Each token's text and where it sits in `text`."""
 
     def __call__(
         self,
@@ -37,76 +42,40 @@ class VietnameseWordTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         text = nfc(value)
-        if not tokenize:
-            yield from _whole(token, text, positions, chars, start_pos, start_char)
-            return
-        pos = start_pos
-        for word in segment(text):
-            if not _WORDLIKE.search(word.text):
-                continue
-            token.text = word.text.replace(" ", "_")
+        pieces = self.pieces(text) if tokenize else iter([(text, 0, len(text))])
+        for pos, (piece, start, end) in enumerate(pieces, start_pos):
+            token.text = piece
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
-                token.original = token.text
+                token.original = piece
             if positions:
                 token.pos = pos
             if chars:
-                token.startchar = start_char + word.start
-                token.endchar = start_char + word.end
-            pos += 1
+                token.startchar = start_char + start
+                token.endchar = start_char + end
             yield token
 
 
-class SyllableTokenizer(Tokenizer):
+class VietnameseWordTokenizer(_OffsetTokenizer):
+    """Yields pyvi words (`quy_chế`), keeping the case the model needs to segment well."""
+
+    def pieces(self, text: str) -> Iterator[tuple[str, int, int]]:
+        for word in segment(text):
+            if _WORDLIKE.search(word.text):
+                yield word.text.replace(" ", "_"), word.start, word.end
+
+
+class SyllableTokenizer(_OffsetTokenizer):
     """Yields syllables (runs of word characters) of NFC text, with offsets.
 
     No model involved: the folded field must match queries typed without
     diacritics, which pyvi cannot segment.
     """
 
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        text = nfc(value)
-        if not tokenize:
-            yield from _whole(token, text, positions, chars, start_pos, start_char)
-            return
-        for pos, match in enumerate(_SYLLABLE.finditer(text), start_pos):
-            token.text = match.group(0)
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = token.text
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-            yield token
-
-
-def _whole(token: Token, text: str, positions: bool, chars: bool, start_pos: int, start_char: int):
-    token.text = text
-    token.boost = 1.0
-    token.stopped = False
-    if positions:
-        token.pos = start_pos
-    if chars:
-        token.startchar = start_char
-        token.endchar = start_char + len(text)
-    yield token
+    def pieces(self, text: str) -> Iterator[tuple[str, int, int]]:
+        for match in SYLLABLE.finditer(text):
+            yield match.group(0), match.start(), match.end()
 
 
 class FoldFilter(Filter):

@@ -17,12 +17,12 @@ from whoosh.query import And, DateRange, Query, Term
 from whoosh.searching import Results, Searcher
 
 from search.article import Article
-from search.matching import DEFAULT_WEIGHTS, Weights, build_plan, weighting
+from search.matching import DEFAULT_WEIGHTS, QueryPlan, Weights, build_plan, weighting
 from search.query import parse_query
 from search.results import Facet, Hit, SearchPage
 from search.schema import from_stored
 from search.snippets import match_spans, snippet
-from search.store import POINTER, Generation, IndexStore
+from search.store import POINTER, Generation, IndexMissing, IndexStore
 from search.suggest import Suggester
 
 MAX_PER_PAGE = 100
@@ -108,6 +108,9 @@ class _Live:
         self.generation = generation
         self.searcher: Searcher = generation.open().searcher(weighting=weighting(weights))
         self.suggester = Suggester(self.searcher.reader())
+        # The suggestion table takes seconds on a large index: build it now, off the
+        # request path, instead of in the first search after a switch.
+        threading.Thread(target=self.suggester.table, name="bantin-suggest", daemon=True).start()
 
 
 class SearchEngine:
@@ -141,6 +144,14 @@ class SearchEngine:
     def searcher(self) -> Searcher:
         return self._current().searcher
 
+    def warm(self) -> None:
+        """Open the live generation now (its suggestion table builds in the background),
+        so the first visitor does not wait for it. No index yet is not an error here."""
+        try:
+            self._current()
+        except IndexMissing:
+            pass
+
     @property
     def generation(self) -> Generation:
         return self._current().generation
@@ -152,10 +163,6 @@ class SearchEngine:
         """The stored article with this id, or None."""
         fields = self.searcher().document(id=article_id)
         return from_stored(fields) if fields else None
-
-    def categories(self) -> list[str]:
-        """Every section in the index, for filter menus."""
-        return sorted(t for t in self.searcher().lexicon("category"))
 
     def search(
         self,
@@ -191,6 +198,7 @@ class SearchEngine:
         if partial and plan.long:
             # A long query is ranked on any word; say so only if no article has them all.
             partial = _top(searcher, plan.matching(False), 1, "relevance", filter_query).is_empty()
+        partial = partial or (bool(plan.unknown) and bool(ranked))
         counted = _count(searcher, plan.matching(loose), filter_query) if facets else None
         hits = ranked[(page - 1) * per_page : page * per_page]
         spans = match_spans(searcher, [docnum for docnum, _ in hits], plan.highlight) if snippets else {}
@@ -210,8 +218,9 @@ class SearchEngine:
             facets=self._facets(counted) if counted is not None else {},
         )
 
+    @staticmethod
     def _rank(
-        self, searcher: Searcher, plan, loose: bool, limit: int, sort: str, filter_query: Query | None
+        searcher: Searcher, plan: QueryPlan, loose: bool, limit: int, sort: str, filter_query: Query | None
     ) -> list[tuple[int, float]]:
         """(docnum, score) of the first `limit` results, best first (or newest first)."""
         if sort == "date":
@@ -226,15 +235,14 @@ class SearchEngine:
         return sorted(((d, s + extra.get(d, 0.0)) for d, s in first), key=lambda ds: -ds[1])[:limit]
 
     @staticmethod
-    def _facets(results) -> dict[str, list[Facet]]:
-        out: dict[str, list[Facet]] = {}
-        for name in ("category", "year"):
-            counts = {k: v for k, v in results.groups(name).items() if k}
-            order = sorted(counts.items(), key=(lambda kv: kv[0]) if name == "year" else (lambda kv: (-kv[1], kv[0])))
-            if name == "year":
-                order.reverse()
-            out[name] = [Facet(value=value, count=count) for value, count in order]
-        return out
+    def _facets(results: Results) -> dict[str, list[Facet]]:
+        """Sections by count (largest first), years newest first; articles without one left out."""
+        categories = sorted(((v, n) for v, n in results.groups("category").items() if v), key=lambda vn: (-vn[1], vn[0]))
+        years = sorted(((v, n) for v, n in results.groups("year").items() if v), reverse=True)
+        return {
+            "category": [Facet(value=v, count=n) for v, n in categories],
+            "year": [Facet(value=v, count=n) for v, n in years],
+        }
 
     @staticmethod
     def _hit(searcher: Searcher, docnum: int, score: float, spans) -> Hit:

@@ -77,6 +77,8 @@ class QueryPlan:
     ranking: Query | None  # scores every matched document: title evidence (short posting lists)
     rerank: Query | None = None  # adds lead and body evidence, for the best few hundred only
     excluded: Query | None = None
+    # Syllables no article has: searched without them, and the page says so.
+    unknown: tuple[str, ...] = ()
     # Long queries (questions, pasted paragraphs) rarely have every word in the
     # right article: they are ranked on any_word from the start.
     long: bool = False
@@ -130,7 +132,12 @@ def build_plan(
         return QueryPlan(every_word=NullQuery, any_word=None, ranking=None)
 
     prefix = runs[-1][-1] if parsed.prefix and runs and len(runs[-1][-1]) >= MIN_PREFIX else None
-    whole = [s for s in syllables if s != prefix]
+    # A syllable absent from the index can only make "every word" match nothing,
+    # and a loose search over the rest is far slower than a strict one.
+    unknown = tuple(s for s in syllables if s != prefix and not searcher.doc_frequency(ALL_FOLDED, s))
+    whole = [s for s in syllables if s != prefix and s not in unknown]
+    if not whole and not prefix and not phrase_syllables:
+        return QueryPlan(every_word=NullQuery, any_word=None, ranking=None, unknown=unknown)
     total = max(searcher.doc_count(), 1)
     is_long = len(syllables) >= weights.long_query
     if is_long:
@@ -187,6 +194,7 @@ def build_plan(
         rerank=Or(text_terms) if text_terms else None,
         excluded=excluded,
         long=is_long and any_word is not None,
+        unknown=unknown,
         highlight=highlight,
     )
 

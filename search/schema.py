@@ -7,12 +7,11 @@ analyzed exactly as queries are.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from search.analysis import bigram_analyzer, folded_analyzer, word_analyzer
+from search.analysis import SYLLABLE, bigram_analyzer, folded_analyzer, word_analyzer
 from search.article import Article
 
 # Text fields searched: each has a word field (pyvi words, with diacritics) and a
@@ -26,7 +25,6 @@ SCHEMA_VERSION = 3
 # Whoosh writes slowest: only the opening of the text (where news puts what
 # matters) gets them. Measured on the corpus: all bigrams halved build speed.
 BIGRAM_SYLLABLES = 200
-_SYLLABLE = re.compile(r"\w+")
 
 
 # Matching fields, frequencies only (no positions or offsets, so cheap to read):
@@ -100,7 +98,7 @@ def to_document(article: Article) -> dict[str, Any]:
 
 def _opening(text: str, syllables: int) -> str:
     """`text` up to the end of its `syllables`-th syllable."""
-    for count, match in enumerate(_SYLLABLE.finditer(text), 1):
+    for count, match in enumerate(SYLLABLE.finditer(text), 1):
         if count == syllables:
             return text[: match.end()]
     return text

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 WINDOW = 240
@@ -31,7 +32,7 @@ def match_spans(
         for term in terms:
             try:
                 postings = searcher.postings(fieldname, term)
-            except Exception:  # whoosh raises TermNotFound (and others) for absent terms
+            except TermNotFound:  # not in this field anywhere
                 continue
             for docnum in wanted:
                 if not postings.is_active():

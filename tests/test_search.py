@@ -81,6 +81,13 @@ def test_partial_matches_when_no_article_has_every_word(engine: SearchEngine) ->
     assert {"tuyen-sinh", "cau"} <= set(ids(page))
 
 
+def test_a_word_no_article_has_is_left_out_and_said(engine: SearchEngine) -> None:
+    page = engine.search("xyzzyqq tuyển sinh lớp 10")
+    assert ids(page) == ["tuyen-sinh"]
+    assert page.partial
+    assert engine.search("xyzzyqq").total == 0
+
+
 def test_quoted_phrase_must_appear_as_written(engine: SearchEngine) -> None:
     assert set(ids(engine.search('"quy chế dân chủ"'))) == {"dan-chu", "dan-chu-2"}
     assert ids(engine.search('"dân chủ quy chế"')) == []
