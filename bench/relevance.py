@@ -21,33 +21,34 @@ from pathlib import Path
 from bench.baseline import BaselineSearch, standard_schema
 from index.build import build
 from search.engine import SearchEngine
+from search.matching import DEFAULT_WEIGHTS, Weights
 from search.store import IndexMissing, IndexStore
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "bench" / ".cache"
 # Changing any of these changes what is in an index: the cached one is then stale.
-ANALYSIS_CODE = sorted(
-    str(path.relative_to(REPO))
-    for pattern in ("search/schema.py", "search/analysis.py", "search/segmenter.py", "search/text.py",
-                    "search/article.py", "index/build.py", "index/sources/*.py")
-    for path in REPO.glob(pattern)
-)
+PIPELINE_CODE = ("search/article.py", "search/text.py", "index/build.py", "index/sources/*.py")
+ANALYSIS_CODE = {
+    "bantin": PIPELINE_CODE + ("search/schema.py", "search/analysis.py", "search/segmenter.py"),
+    "baseline": PIPELINE_CODE + ("bench/baseline.py",),
+}
 
 
-def cache_key(sources: list[Path]) -> str:
+def cache_key(sources: list[Path], kind: str = "bantin") -> str:
     digest = hashlib.sha1()
     for source in sources:
         st = source.stat()
         digest.update(f"{source.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
-    for name in ANALYSIS_CODE:
-        digest.update((REPO / name).read_bytes())
+    code = sorted(path for pattern in ANALYSIS_CODE[kind] for path in REPO.glob(pattern))
+    for path in code:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def ensure_index(sources: Path | list[Path], kind: str) -> IndexStore:
     """The cached index of `sources` ("bantin" or "baseline"), built if missing or stale."""
     sources = [sources] if isinstance(sources, Path) else sources
-    store = IndexStore(CACHE / cache_key(sources) / kind)
+    store = IndexStore(CACHE / cache_key(sources, kind) / kind)
     try:
         store.current()
     except IndexMissing:
@@ -79,9 +80,9 @@ def metrics(ranked: list[list[str]], relevant: list[set[str]], latencies: list[f
     }
 
 
-def run_bantin(store: IndexStore, queries: list[dict]) -> dict[str, float]:
-    engine = SearchEngine(store)
-    engine.search("khởi động")  # open the searcher, build the suggestion table
+def run_bantin(store: IndexStore, queries: list[dict], weights: Weights = DEFAULT_WEIGHTS) -> dict[str, float]:
+    engine = SearchEngine(store, weights)
+    engine.warm(wait=True)  # as `bantin serve` does before its first request
     ranked, latencies = [], []
     for q in queries:
         started = time.perf_counter()

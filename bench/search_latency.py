@@ -39,7 +39,7 @@ def main() -> None:
         raise SystemExit(f"no corpus at {args.corpus}")
     engine = SearchEngine(ensure_index(sources, "bantin"))
     baseline = BaselineSearch(ensure_index(sources, "baseline").current().open())
-    engine.search("khởi động")  # open the searcher and build the suggestion table once
+    engine.warm(wait=True)  # as `bantin serve` does before its first request
     out: dict = {"docs": engine.doc_count()}
     for name in QUERY_FILES:
         lines = (args.eval / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()

@@ -109,6 +109,15 @@ def word_analyzer():
     return VietnameseWordTokenizer() | LowercaseFilter()
 
 
+def syllable_analyzer():
+    """Syllables with their diacritics: `Quy chế` -> `quy`, `chế`.
+
+    Folding makes `bà`, `bá` and `ba` one term; a query typed with diacritics
+    says which one is meant, and this is where that is matched.
+    """
+    return SyllableTokenizer() | LowercaseFilter()
+
+
 def folded_analyzer():
     """Syllables without diacritics: `Quy chế` -> `quy`, `che`."""
     return SyllableTokenizer() | LowercaseFilter() | FoldFilter()

@@ -1,42 +1,40 @@
-"""From a parsed query to Whoosh queries: what must match, and what ranks higher.
+"""From a parsed query to a plan: what must match, and the evidence that ranks it.
 
-Three stages:
-
-- match: every query syllable, folded, in the one compact field that holds the
-  whole article (`all_f`, frequencies only). Intersecting a few posting lists is
-  cheap, and it is what makes a query without diacritics match.
-- ranking: the matched documents scored on `all_f` plus the title evidence,
-  whose posting lists are short. The best few hundred go on.
-- rerank: those few hundred get the lead and body evidence too, read only for
-  them. The evidence: per-field folded syllables (title and lead weighted up),
-  adjacent syllable pairs (bigrams: the query's words standing together, the
-  cheap form of a proximity or phrase boost), and the accented pyvi words (typed
-  by the user, or the likely reading of a query without diacritics), so that
-  exact matches beat folded ones.
+- match: every query syllable, folded, in the field that holds the whole
+  article (`all_f`). That is what makes a query without diacritics match.
+- evidence, scored with BM25F for every matched article: the folded syllables
+  in the whole text and in each field (title and lead weighted up), adjacent
+  syllable pairs (bigrams: the query's words standing together, the cheap form
+  of a proximity or phrase boost), and the accented pyvi words (typed by the
+  user, or the likely reading of a query without diacritics), so that exact
+  matches beat folded ones.
 
 When nothing has every word, the loose plan asks for any of them and ranks by
-the same terms; long queries use it from the start. Very common syllables are
-left out of long queries, where they only cost time and blur the ranking.
+the same evidence; long queries use it from the start. Very common syllables
+are left out of long queries, where they only cost time and blur the ranking.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from whoosh import scoring
-from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Phrase, Prefix, Query, Term
-from whoosh.searching import Searcher
+from whoosh.query import Or, Phrase, Query, Term
+from whoosh.reading import IndexReader
 
-from search.analysis import folded_analyzer, word_analyzer
+from search.analysis import folded_analyzer, syllable_analyzer, word_analyzer
 from search.query import ParsedQuery
-from search.schema import ALL_FOLDED, TEXT_BIGRAMS, TITLE_BIGRAMS, TEXT_FIELDS, folded
+from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, TITLE_BIGRAMS, folded
 from search.text import has_diacritics
 
 _SYLLABLES = folded_analyzer()
 _WORDS = word_analyzer()
+_ACCENTED = syllable_analyzer()
 MAX_SYLLABLES = 64
 MIN_PREFIX = 2
+# A prefix being typed stands for its most frequent completions only.
+MAX_PREFIX_TERMS = 32
+TITLE_FIELDS = frozenset({"title", folded("title"), TITLE_BIGRAMS})
 
 
 @dataclass(frozen=True)
@@ -50,6 +48,7 @@ class Weights:
     body: float = 0.6
     title_bigram: float = 1.5
     text_bigram: float = 0.8
+    exact_syllable: float = 1.0  # a syllable with the diacritics the user typed
     exact_word: float = 0.5
     guessed_word: float = 0.3  # the likely accented words of a query typed without diacritics
     k1: float = 1.2  # BM25 term-frequency saturation
@@ -58,43 +57,48 @@ class Weights:
     long_query: int = 7  # syllables from which a query counts as long
     common_df: float = 0.3  # in long queries, drop syllables in more than this share of docs
 
+    def length_normalization(self, fieldname: str) -> float:
+        return self.title_b if fieldname in TITLE_FIELDS else self.b
+
 
 DEFAULT_WEIGHTS = Weights()
 
 
-def weighting(weights: Weights = DEFAULT_WEIGHTS) -> scoring.BM25F:
-    """BM25F with the title fields' own length normalization."""
-    title_fields = ("title", folded("title"), TITLE_BIGRAMS)
-    return scoring.BM25F(B=weights.b, K1=weights.k1, **{f"{name}_B": weights.title_b for name in title_fields})
+@dataclass(frozen=True)
+class Evidence:
+    """One term in one field, worth `boost` times its BM25 score."""
+
+    field: str
+    term: str
+    boost: float
 
 
 @dataclass(frozen=True)
 class QueryPlan:
     """What must match, in two strengths, and what ranks the matches."""
 
-    every_word: Query  # every word (and phrase) present
-    any_word: Query | None  # some word present (the fallback), None when it would equal every_word
-    ranking: Query | None  # scores every matched document: title evidence (short posting lists)
-    rerank: Query | None = None  # adds lead and body evidence, for the best few hundred only
-    excluded: Query | None = None
+    required: tuple[str, ...] = ()  # folded syllables every result has ...
+    optional: tuple[str, ...] = ()  # ... or, loosely, some of these
+    prefix_terms: tuple[str, ...] = ()  # completions of the word being typed: one of them
+    phrases: tuple[Query, ...] = ()  # every result matches each of these
+    excluded: Query | None = None  # no result matches this
+    evidence: tuple[Evidence, ...] = ()
     # Syllables no article has: searched without them, and the page says so.
     unknown: tuple[str, ...] = ()
     # Long queries (questions, pasted paragraphs) rarely have every word in the
-    # right article: they are ranked on any_word from the start.
+    # right article: they are ranked on any word from the start.
     long: bool = False
     # The terms worth marking in snippets, per field (word fields and folded fields).
     highlight: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def matching(self, loose: bool) -> Query:
-        """The documents a search returns: unscored, for counts and facets."""
-        match = self.any_word if loose and self.any_word is not None else self.every_word
-        return AndNot(match, self.excluded) if self.excluded is not None else match
+    @property
+    def searchable(self) -> bool:
+        return bool(self.required or self.prefix_terms or self.phrases)
 
-    def scored(self, loose: bool) -> Query:
-        """The same documents, ranked."""
-        match = self.any_word if loose and self.any_word is not None else self.every_word
-        query = AndMaybe(match, self.ranking) if self.ranking is not None else match
-        return AndNot(query, self.excluded) if self.excluded is not None else query
+    @property
+    def can_loosen(self) -> bool:
+        """Whether "any word" would match more than "every word"."""
+        return bool(self.optional) and len(self.required) + len(self.phrases) + bool(self.prefix_terms) > 1
 
 
 def _syllables(text: str) -> list[str]:
@@ -112,9 +116,27 @@ def _phrase_query(text: str) -> Query:
     return Or([Phrase(folded(name), syllables) for name in TEXT_FIELDS])
 
 
+def _exact_syllables(typed: str) -> list[str]:
+    """The syllables whose diacritics the user meant: all of them when most are
+    marked (`ba` in `bố mẹ ba người` is `ba`), else only the marked ones (a
+    half-accented query was typed lazily)."""
+    syllables = list(dict.fromkeys(t.text for t in _ACCENTED(typed)))
+    marked = [s for s in syllables if has_diacritics(s)]
+    return syllables if 2 * len(marked) >= len(syllables) else marked
+
+
+def _prefix_terms(reader: IndexReader, prefix: str) -> tuple[str, ...]:
+    found = [
+        (info.doc_frequency(), raw.decode("utf-8"))
+        for raw, info in reader.iter_prefix(ALL_FOLDED, prefix.encode("utf-8"))
+    ]
+    found.sort(reverse=True)
+    return tuple(term for _, term in found[:MAX_PREFIX_TERMS])
+
+
 def build_plan(
     parsed: ParsedQuery,
-    searcher: Searcher,
+    reader: IndexReader,
     weights: Weights = DEFAULT_WEIGHTS,
     guess_words: Callable[[str], list[str]] | None = None,
 ) -> QueryPlan:
@@ -126,75 +148,62 @@ def build_plan(
         kept_runs.append(run[:budget])
         budget -= len(kept_runs[-1])
     runs = [run for run in kept_runs if run]
+    phrase_runs = [_syllables(phrase) for phrase in parsed.phrases]
     syllables = list(dict.fromkeys(s for run in runs for s in run))
-    phrase_syllables = [s for phrase in parsed.phrases for s in _syllables(phrase)]
+    phrase_syllables = [s for run in phrase_runs for s in run]
     if not syllables and not phrase_syllables:
-        return QueryPlan(every_word=NullQuery, any_word=None, ranking=None)
+        return QueryPlan()
 
     prefix = runs[-1][-1] if parsed.prefix and runs and len(runs[-1][-1]) >= MIN_PREFIX else None
-    # A syllable absent from the index can only make "every word" match nothing,
-    # and a loose search over the rest is far slower than a strict one.
-    unknown = tuple(s for s in syllables if s != prefix and not searcher.doc_frequency(ALL_FOLDED, s))
+    prefix_terms = _prefix_terms(reader, prefix) if prefix else ()
+    # A syllable absent from the index can only make "every word" match nothing.
+    unknown = tuple(s for s in syllables if s != prefix and not reader.doc_frequency(ALL_FOLDED, s))
     whole = [s for s in syllables if s != prefix and s not in unknown]
-    if not whole and not prefix and not phrase_syllables:
-        return QueryPlan(every_word=NullQuery, any_word=None, ranking=None, unknown=unknown)
-    total = max(searcher.doc_count(), 1)
+    if not whole and not prefix_terms and not phrase_syllables:
+        return QueryPlan(unknown=unknown)
+    total = max(reader.doc_count(), 1)
     is_long = len(syllables) >= weights.long_query
+    ranked = whole
     if is_long:
-        rare = [s for s in whole if searcher.doc_frequency(ALL_FOLDED, s) <= weights.common_df * total]
-        ranked = rare or whole
-    else:
-        ranked = whole
+        ranked = [s for s in whole if reader.doc_frequency(ALL_FOLDED, s) <= weights.common_df * total] or whole
     title_weight = weights.title_long if is_long else weights.title_short
     field_weights = {"title": title_weight, "lead": weights.lead, "body": weights.body}
 
-    # Whoosh skips documents that cannot reach the top by each clause's best
-    # possible score, so every clause that drives matching carries real weight.
-    base = [Term(ALL_FOLDED, s, boost=weights.all_text) for s in ranked]
-    ranking: list[Query] = []
-    for s in ranked:
-        ranking.extend(Term(folded(name), s, boost=w) for name, w in field_weights.items())
-    for run in runs:
-        for bigram in _bigrams(run):
-            ranking.append(Term(TITLE_BIGRAMS, bigram, boost=weights.title_bigram))
-            ranking.append(Term(TEXT_BIGRAMS, bigram, boost=weights.text_bigram))
+    scored_syllables = list(dict.fromkeys([*ranked, *phrase_syllables]))
+    evidence: list[Evidence] = []
+    for s in scored_syllables:
+        evidence.append(Evidence(ALL_FOLDED, s, weights.all_text))
+        evidence.extend(Evidence(folded(name), s, w) for name, w in field_weights.items())
+    evidence.extend(Evidence(ALL_FOLDED, term, weights.all_text / len(prefix_terms)) for term in prefix_terms)
+    for run in [*runs, *phrase_runs]:
+        for bigram in dict.fromkeys(_bigrams(run)):
+            evidence.append(Evidence(TITLE_BIGRAMS, bigram, weights.title_bigram))
+            evidence.append(Evidence(TEXT_BIGRAMS, bigram, weights.text_bigram))
     words: list[str] = []
     typed = " ".join(parsed.plain + parsed.phrases)
     if has_diacritics(typed):
+        evidence.extend(Evidence(ALL_ACCENTED, s, weights.exact_syllable) for s in _exact_syllables(typed))
         words = list(dict.fromkeys(t.text for t in _WORDS(typed)))
         for word in words:
-            ranking.extend(Term(name, word, boost=w * weights.exact_word) for name, w in field_weights.items())
+            evidence.extend(Evidence(name, word, w * weights.exact_word) for name, w in field_weights.items())
     elif guess_words is not None and not is_long:
         for word in dict.fromkeys(guess_words(typed)):
-            ranking.extend(Term(name, word, boost=w * weights.guessed_word) for name, w in field_weights.items())
-    prefix_query = [Prefix(ALL_FOLDED, prefix, boost=weights.all_text)] if prefix else []
-    phrases = [_phrase_query(p) for p in parsed.phrases]
-
-    every_word = [Term(ALL_FOLDED, s, boost=weights.all_text) for s in whole] + prefix_query + phrases
-    any_word: Query | None = None
-    if len(every_word) > 1 and (base or prefix_query):
-        any_word = Or([*base, *prefix_query])
-        if phrases:
-            any_word = And([*phrases, any_word])
-    excluded = Or([_phrase_query(text) for text in parsed.excluded]) if parsed.excluded else None
-
-    title_fields = {"title", folded("title"), TITLE_BIGRAMS}
-    title_terms = [q for q in ranking if q.fieldname in title_fields]
-    text_terms = [q for q in ranking if q.fieldname not in title_fields]
+            evidence.extend(Evidence(name, word, w * weights.guessed_word) for name, w in field_weights.items())
 
     highlight: dict[str, frozenset[str]] = {}
-    folded_terms = frozenset([*syllables, *phrase_syllables])
+    folded_terms = frozenset([*syllables, *phrase_syllables, *prefix_terms])
     for name in TEXT_FIELDS:
         highlight[folded(name)] = folded_terms
         highlight[name] = frozenset(words)
-    return QueryPlan(
-        every_word=And(every_word),
-        any_word=any_word,
-        ranking=Or(title_terms) if title_terms else None,
-        rerank=Or(text_terms) if text_terms else None,
+    excluded = Or([_phrase_query(text) for text in parsed.excluded]) if parsed.excluded else None
+    plan = QueryPlan(
+        required=tuple(whole),
+        optional=tuple(ranked),
+        prefix_terms=prefix_terms,
+        phrases=tuple(_phrase_query(p) for p in parsed.phrases),
         excluded=excluded,
-        long=is_long and any_word is not None,
+        evidence=tuple(evidence),
         unknown=unknown,
         highlight=highlight,
     )
-
+    return replace(plan, long=is_long and plan.can_loosen)

@@ -11,7 +11,7 @@ from typing import Any
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from search.analysis import SYLLABLE, bigram_analyzer, folded_analyzer, word_analyzer
+from search.analysis import SYLLABLE, bigram_analyzer, folded_analyzer, syllable_analyzer, word_analyzer
 from search.article import Article
 
 # Text fields searched: each has a word field (pyvi words, with diacritics) and a
@@ -20,7 +20,7 @@ from search.article import Article
 TEXT_FIELDS = ("title", "lead", "body")
 # Bumped whenever fields or analysis change: an index written by another version
 # is not searched (its fields would not match the queries) but rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Body bigrams are most of an index's distinct terms, and distinct terms are what
 # Whoosh writes slowest: only the opening of the text (where news puts what
 # matters) gets them. Measured on the corpus: all bigrams halved build speed.
@@ -28,10 +28,12 @@ BIGRAM_SYLLABLES = 200
 
 
 # Matching fields, frequencies only (no positions or offsets, so cheap to read):
-# ALL_FOLDED holds every syllable of the article, folded, for the first-stage
-# "every query word is there" match; the bigram fields reward query syllables that
+# ALL_FOLDED holds every syllable of the article, folded, for the "every query
+# word is there" match; ALL_ACCENTED the same syllables with their diacritics,
+# for queries typed with them; the bigram fields reward query syllables that
 # stand together in the document.
 ALL_FOLDED = "all_f"
+ALL_ACCENTED = "all_a"
 TITLE_BIGRAMS = "title_b"
 TEXT_BIGRAMS = "text_b"
 
@@ -54,6 +56,7 @@ def build_schema() -> Schema:
         "year": ID(stored=False, sortable=True),
         "category": ID(stored=True, sortable=True),
         ALL_FOLDED: TEXT(analyzer=syllables, phrase=False),
+        ALL_ACCENTED: TEXT(analyzer=syllable_analyzer(), phrase=False),
         TITLE_BIGRAMS: TEXT(analyzer=bigrams, phrase=False),
         TEXT_BIGRAMS: TEXT(analyzer=bigrams, phrase=False),
     }
@@ -85,7 +88,7 @@ def to_document(article: Article) -> dict[str, Any]:
     for name, text in texts.items():
         doc[name] = text
         doc[folded(name)] = text
-    doc[ALL_FOLDED] = "\n".join(texts.values())
+    doc[ALL_FOLDED] = doc[ALL_ACCENTED] = "\n".join(texts.values())
     doc[TITLE_BIGRAMS] = texts["title"]
     doc[TEXT_BIGRAMS] = _opening(texts["lead"] + "\n" + texts["body"], BIGRAM_SYLLABLES)
     # The stored lead is the lead alone; the caption is stored on its own.

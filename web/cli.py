@@ -26,7 +26,7 @@ def serve_command(host: str, port: int, threads: int, index_dir: str | None) -> 
     from web import create_app
 
     app = create_app({"INDEX_DIR": str(resolve_index_dir(index_dir).root)})
-    app.extensions["bantin.engine"].warm()
+    app.extensions["bantin.engine"].warm(wait=True)
     click.echo(f"Bantin đang chạy tại http://{host}:{port}/ (chỉ mục {app.config['INDEX_DIR']})", err=True)
     serve(app, host=host, port=port, threads=threads)
 

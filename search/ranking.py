@@ -1,0 +1,150 @@
+"""Matching, BM25F scoring, filtering and counting, on a generation's arrays.
+
+Every matched article gets every piece of evidence (title, lead, body, bigrams,
+words), not only the best few hundred of a cheaper first pass: with posting
+lists as arrays that costs less than Whoosh spent on the first pass alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.query import Query
+from whoosh.searching import Searcher
+
+from search.matching import QueryPlan, Weights
+from search.postings import NO_DATE, Columns
+from search.schema import ALL_FOLDED
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def apply(self, ids: np.ndarray, columns: Columns) -> np.ndarray:
+        """The documents of `ids` that pass."""
+        if self.category:
+            codes, values = columns.codes("category")
+            if self.category not in values:
+                return ids[:0]
+            ids = ids[codes[ids] == values.index(self.category)]
+        if self.date_from or self.date_to:
+            days = columns.dates()[ids]
+            keep = days != NO_DATE
+            if self.date_from:
+                keep &= days >= self.date_from.toordinal()
+            if self.date_to:
+                keep &= days <= self.date_to.toordinal()
+            ids = ids[keep]
+        return ids
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Every matched document, and the first `limit` of them in order."""
+
+    matched: np.ndarray  # docnums, ascending
+    top: list[tuple[int, float]]  # (docnum, score)
+
+
+def _intersect(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Sorted unique ids in both; walks the shorter one."""
+    if len(left) > len(right):
+        left, right = right, left
+    if not len(left):
+        return left
+    at = np.searchsorted(right, left)
+    at[at == len(right)] = 0
+    return left[right[at] == left]
+
+
+def _union(parts: list[np.ndarray]) -> np.ndarray:
+    return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
+
+
+def _query_docs(searcher: Searcher, query: Query) -> np.ndarray:
+    """Documents matching a Whoosh query (phrases, exclusions: rare, so left to Whoosh)."""
+    return np.fromiter(sorted(searcher.docs_for_query(query)), dtype=np.int32)
+
+
+class Ranker:
+    """Runs plans against one generation's searcher and arrays."""
+
+    def __init__(self, searcher: Searcher, columns: Columns) -> None:
+        self.searcher = searcher
+        self.columns = columns
+
+    def matched(self, plan: QueryPlan, loose: bool, filters: Filters) -> np.ndarray:
+        """Documents the plan matches, strictly (every word) or loosely (any word)."""
+        columns = self.columns
+        if loose and plan.can_loosen:
+            ids = _union([columns.postings(ALL_FOLDED, s).ids for s in plan.optional])
+            ids = _union([ids, *(columns.postings(ALL_FOLDED, t).ids for t in plan.prefix_terms)])
+            for phrase in plan.phrases:
+                ids = _intersect(ids, _query_docs(self.searcher, phrase))
+        else:
+            lists = sorted((columns.postings(ALL_FOLDED, s).ids for s in plan.required), key=len)
+            if plan.prefix_terms:
+                lists.append(_union([columns.postings(ALL_FOLDED, t).ids for t in plan.prefix_terms]))
+            lists.extend(_query_docs(self.searcher, phrase) for phrase in plan.phrases)
+            if not lists:
+                return np.empty(0, np.int32)
+            lists.sort(key=len)
+            ids = lists[0]
+            for other in lists[1:]:
+                ids = _intersect(ids, other)
+        if plan.excluded is not None and len(ids):
+            excluded = _query_docs(self.searcher, plan.excluded)
+            ids = ids[~np.isin(ids, excluded, assume_unique=True)]
+        return filters.apply(ids, columns)
+
+    def scores(self, plan: QueryPlan, ids: np.ndarray, weights: Weights) -> np.ndarray:
+        """BM25F score of each document of `ids` (sorted), all evidence summed."""
+        columns = self.columns
+        dense = np.zeros(columns.size, dtype=np.float32)
+        total = max(columns.doc_count, 1)
+        for item in plan.evidence:
+            postings = columns.postings(item.field, item.term)
+            if not len(postings.ids):
+                continue
+            df = len(postings.ids)
+            # Lucene's BM25 idf: a syllable in most articles is worth almost nothing,
+            # which long queries full of common syllables need.
+            idf = np.log(1.0 + (total - df + 0.5) / (df + 0.5))
+            b = weights.length_normalization(item.field)
+            norm = (1 - b) + b * columns.lengths(item.field)[postings.ids] / columns.average_length(item.field)
+            tf = postings.freqs
+            dense[postings.ids] += (item.boost * idf) * (tf * (weights.k1 + 1)) / (tf + weights.k1 * norm)
+        return dense[ids]
+
+    def rank(
+        self, plan: QueryPlan, weights: Weights, loose: bool, filters: Filters, limit: int, sort: str
+    ) -> Ranked:
+        ids = self.matched(plan, loose, filters)
+        if not len(ids):
+            return Ranked(ids, [])
+        scores = self.scores(plan, ids, weights)
+        if sort == "date":
+            days = self.columns.dates()[ids]
+            order = np.lexsort((-scores, -days.astype(np.int64)))[:limit]
+        else:
+            if len(ids) > limit:
+                best = np.argpartition(-scores, limit - 1)[:limit]
+            else:
+                best = np.arange(len(ids))
+            # Ties go to the lower docnum, as Whoosh ordered them.
+            order = best[np.lexsort((ids[best], -scores[best]))]
+        return Ranked(ids, [(int(ids[i]), float(scores[i])) for i in order])
+
+    def facets(self, ids: np.ndarray) -> dict[str, list[tuple[str, int]]]:
+        """(value, count) per section and per year among `ids`, blanks left out."""
+        out: dict[str, list[tuple[str, int]]] = {}
+        for name in ("category", "year"):
+            codes, values = self.columns.codes(name)
+            counts = np.bincount(codes[ids], minlength=len(values))
+            out[name] = [(values[c], int(n)) for c, n in enumerate(counts) if n and values[c]]
+        return out

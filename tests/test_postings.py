@@ -1,0 +1,112 @@
+"""The numpy view of an index agrees with Whoosh's own reading of it, deletions included."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+from whoosh import scoring
+from whoosh.query import Term
+
+from index.build import build, update
+from search.matching import Evidence, QueryPlan, Weights
+from search.postings import NO_DATE, Columns
+from search.ranking import Filters, Ranker
+from search.schema import ALL_FOLDED, TEXT_BIGRAMS, folded
+from search.store import IndexStore
+from tests.factories import write_jsonl
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    """Several segments with deleted documents: 200 built, then 30 changed by an update."""
+    root = tmp_path_factory.mktemp("postings")
+    store = IndexStore(root / "ix")
+    build([str(write_jsonl(root / "a.jsonl", 200))], store, jobs=1)
+    changed = write_jsonl(root / "a.jsonl", 30, seed=99)  # ids bai-00000..29, new text
+    write_jsonl(root / "b.jsonl", 170, start=200)
+    update([str(changed), str(root / "b.jsonl")], store, jobs=1)
+    with store.current().open().searcher() as s:
+        assert s.reader().has_deletions() and len(list(s.reader().leaf_readers())) > 1
+        yield s
+
+
+def whoosh_postings(searcher, field: str, term: str) -> tuple[list[int], list[float]]:
+    ids, weights = [], []
+    for leaf, offset in searcher.reader().leaf_readers():
+        if (field, term.encode()) not in leaf:
+            continue
+        matcher = leaf.postings(field, term.encode())
+        while matcher.is_active():
+            if not leaf.is_deleted(matcher.id()):
+                ids.append(matcher.id() + offset)
+                weights.append(matcher.weight())
+            matcher.next()
+    return ids, weights
+
+
+@pytest.mark.parametrize("field", [ALL_FOLDED, folded("body"), folded("title"), "body", TEXT_BIGRAMS])
+def test_posting_arrays_equal_whooshs_matcher(searcher, field: str) -> None:
+    columns = Columns(searcher.reader())
+    terms = [raw.decode() for raw, _ in searcher.reader().iter_field(field)]
+    assert terms
+    # Common terms span many blocks; rare ones are inlined in the term info.
+    for term in random.Random(1).sample(terms, min(40, len(terms))) + terms[:3]:
+        postings = columns.postings(field, term)
+        ids, weights = whoosh_postings(searcher, field, term)
+        assert postings.ids.tolist() == ids
+        assert np.allclose(postings.freqs, weights)
+    assert len(columns.postings(field, "không-có-từ-này").ids) == 0
+
+
+def test_columns_equal_stored_fields(searcher) -> None:
+    columns = Columns(searcher.reader())
+    codes, values = columns.codes("category")
+    dates = columns.dates()
+    lengths = columns.lengths(folded("body"))
+    alive = set(searcher.reader().all_doc_ids())
+    assert columns.alive.sum() == len(alive) == 370
+    for docnum in alive:
+        stored = searcher.stored_fields(docnum)
+        assert values[codes[docnum]] == stored.get("category", "")
+        date = stored.get("date")
+        assert dates[docnum] == (date.toordinal() if date else NO_DATE)
+        assert lengths[docnum] == searcher.reader().doc_field_length(docnum, folded("body"))
+
+
+def test_bm25_scores_equal_whooshs(tmp_path) -> None:
+    """Without deletions, one term's score is Whoosh's BM25F, with Lucene's idf for Whoosh's."""
+    store = IndexStore(tmp_path / "ix")
+    build([str(write_jsonl(tmp_path / "a.jsonl", 300))], store, jobs=1)
+    weights = Weights(k1=1.4, b=0.6, title_b=0.3)
+    with store.current().open().searcher(
+        weighting=scoring.BM25F(B=weights.b, K1=weights.k1, title_f_B=weights.title_b)
+    ) as s:
+        ranker = Ranker(s, Columns(s.reader()))
+        for field, term in [(folded("title"), "tinh"), (folded("body"), "xa"), (ALL_FOLDED, "giao")]:
+            df, n = s.doc_frequency(field, term), s.doc_count()
+            lucene_idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            expected = {
+                hit.docnum: hit.score / s.idf(field, term) * lucene_idf
+                for hit in s.search(Term(field, term), limit=None)
+            }
+            plan = QueryPlan(required=(term,), evidence=(Evidence(field, term, 2.0),))
+            ids = np.array(sorted(expected), dtype=np.int32)
+            got = ranker.scores(plan, ids, weights)
+            assert np.allclose(got, [2.0 * expected[d] for d in ids], rtol=1e-4)
+
+
+def test_filters_select_by_section_and_inclusive_dates(searcher) -> None:
+    columns = Columns(searcher.reader())
+    ids = np.flatnonzero(columns.alive).astype(np.int32)
+    health = [d for d in ids if searcher.stored_fields(d).get("category") == "Y tế"]
+    days = sorted({searcher.stored_fields(d)["date"].date() for d in health})
+    start, end = days[1], days[-2]  # both ends are included; days outside exist on both sides
+    chosen = Filters(category="Y tế", date_from=start, date_to=end).apply(ids, columns)
+    expected = [d for d in health if start <= searcher.stored_fields(d)["date"].date() <= end]
+    assert chosen.tolist() == expected
+    assert {searcher.stored_fields(d)["date"].date() for d in expected} >= {start, end}
+    assert len(expected) < len(health)
+    assert len(Filters(category="Không có mục này").apply(ids, columns)) == 0
