@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
 
 from whoosh.searching import Searcher
@@ -20,7 +21,7 @@ from search.query import parse_query
 from search.ranking import Filters, Ranker
 from search.results import Facet, Hit, SearchPage
 from search.schema import ALL_FOLDED, TEXT_FIELDS, from_stored, folded
-from search.snippets import match_spans, snippet
+from search.snippets import highlighter, match_spans, snippet
 from search.store import POINTER, Generation, IndexMissing, IndexStore
 from search.suggest import Suggester
 
@@ -143,7 +144,7 @@ class SearchEngine:
         partial = partial or (bool(plan.unknown) and bool(ranked.top))
         hits = ranked.top[(page - 1) * per_page : page * per_page]
         searcher = live.searcher
-        spans = match_spans(searcher, [docnum for docnum, _ in hits], plan.highlight) if snippets else {}
+        pattern = highlighter(plan.highlight) if snippets else None
         suggestion = live.suggester.suggest(" ".join(parsed.plain + parsed.phrases)) if suggest else None
         return SearchPage(
             query=parsed.text,
@@ -152,7 +153,7 @@ class SearchEngine:
             per_page=per_page,
             sort=sort,
             results=[
-                self._hit(searcher, docnum, score, spans.get(docnum, {}) if snippets else None)
+                self._hit(searcher, docnum, score, pattern, snippets)
                 for docnum, score in hits
             ],
             suggestion=suggestion,
@@ -171,7 +172,7 @@ class SearchEngine:
         }
 
     @staticmethod
-    def _hit(searcher: Searcher, docnum: int, score: float, spans) -> Hit:
+    def _hit(searcher: Searcher, docnum: int, score: float, pattern: re.Pattern[str] | None, snippets: bool) -> Hit:
         fields = searcher.stored_fields(docnum)
         date = fields.get("date")
         return Hit(
@@ -180,7 +181,7 @@ class SearchEngine:
             title=fields.get("title", ""),
             date=date.date() if isinstance(date, dt.datetime) else None,
             category=fields.get("category", ""),
-            snippet=snippet(fields, spans) if spans is not None else "",
+            snippet=snippet(fields, match_spans(fields, pattern)) if snippets else "",
             score=float(score),
         )
 

@@ -17,7 +17,7 @@ are left out of long queries, where they only cost time and blur the ranking.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from whoosh.query import Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
@@ -88,8 +88,8 @@ class QueryPlan:
     # Long queries (questions, pasted paragraphs) rarely have every word in the
     # right article: they are ranked on any word from the start.
     long: bool = False
-    # The terms worth marking in snippets, per field (word fields and folded fields).
-    highlight: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The folded syllables worth marking in snippets.
+    highlight: frozenset[str] = frozenset()
 
     @property
     def searchable(self) -> bool:
@@ -190,11 +190,6 @@ def build_plan(
         for word in dict.fromkeys(guess_words(typed)):
             evidence.extend(Evidence(name, word, w * weights.guessed_word) for name, w in field_weights.items())
 
-    highlight: dict[str, frozenset[str]] = {}
-    folded_terms = frozenset([*syllables, *phrase_syllables, *prefix_terms])
-    for name in TEXT_FIELDS:
-        highlight[folded(name)] = folded_terms
-        highlight[name] = frozenset(words)
     excluded = Or([_phrase_query(text) for text in parsed.excluded]) if parsed.excluded else None
     plan = QueryPlan(
         required=tuple(whole),
@@ -204,6 +199,6 @@ def build_plan(
         excluded=excluded,
         evidence=tuple(evidence),
         unknown=unknown,
-        highlight=highlight,
+        highlight=frozenset([*syllables, *phrase_syllables, *prefix_terms]),
     )
     return replace(plan, long=is_long and plan.can_loosen)

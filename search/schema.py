@@ -14,13 +14,12 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from search.analysis import SYLLABLE, bigram_analyzer, folded_analyzer, syllable_analyzer, word_analyzer
 from search.article import Article
 
-# Text fields searched: each has a word field (pyvi words, with diacritics) and a
-# folded field (syllables without diacritics) fed the same text, so that offsets
-# agree and one stored copy serves highlighting for both.
+# Text fields searched: each has a word field (pyvi words, with diacritics, which
+# also stores the text) and a folded field (syllables without diacritics).
 TEXT_FIELDS = ("title", "lead", "body")
 # Bumped whenever fields or analysis change: an index written by another version
 # is not searched (its fields would not match the queries) but rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Body bigrams are most of an index's distinct terms, and distinct terms are what
 # Whoosh writes slowest: only the opening of the text (where news puts what
 # matters) gets them. Measured on the corpus: all bigrams halved build speed.
@@ -61,10 +60,11 @@ def build_schema() -> Schema:
         TEXT_BIGRAMS: TEXT(analyzer=bigrams, phrase=False),
     }
     for name in TEXT_FIELDS:
-        # chars=True stores character offsets, so highlighting reads them from the
-        # postings instead of segmenting each result's text again.
-        fields[name] = TEXT(analyzer=words, stored=True, chars=True)
-        fields[folded(name)] = TEXT(analyzer=syllables, chars=True)
+        # Word fields are only scored: no positions. Folded fields keep positions
+        # for quoted phrases. Snippets are found in the stored text (snippets.py),
+        # so neither stores character offsets.
+        fields[name] = TEXT(analyzer=words, stored=True, phrase=False)
+        fields[folded(name)] = TEXT(analyzer=syllables)
     return Schema(**fields)
 
 

@@ -1,46 +1,50 @@
-"""Snippets that show why a result matched, from offsets stored in the index.
+"""Snippets that show why a result matched, found in the stored text of the page's hits.
 
-Re-running pyvi on every result would cost more than the search itself, so the
-character offsets of each matched term are read from the postings (the text
-fields are indexed with chars=True) for just the hits on the page. The window
-with the most distinct query terms is shown, escaped, matches in <mark>.
+The query's folded syllables become one regular expression in which every
+letter stands for all its accented forms (`dan` -> `[dđ][aàáảãạ…]n`), run over
+the stored lead and body of just the hits on the page: no pyvi, no folding of
+the text, no postings with character offsets in the index (which made it
+larger and slower to build). The window with the most distinct query
+syllables is shown, escaped, matches in <mark>.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import defaultdict
 from html import escape
 
-from whoosh.reading import TermNotFound
-from whoosh.searching import Searcher
+from search.text import FOLDS_TO, fold
 
 WINDOW = 240
+CONTEXT = 40  # characters shown before the window's first match, so it reads in context
 Span = tuple[int, int]
+SNIPPET_FIELDS = ("lead", "body")
 
 
-def match_spans(
-    searcher: Searcher, docnums: list[int], terms_by_field: dict[str, frozenset[str]]
-) -> dict[int, dict[str, list[tuple[int, int, str]]]]:
-    """docnum -> text field -> [(start, end, term)] for every query term found in it.
+@functools.lru_cache(maxsize=1024)
+def highlighter(terms: frozenset[str]) -> re.Pattern[str] | None:
+    """A pattern matching any of the folded `terms` as a whole syllable, whatever its diacritics."""
+    if not terms:
+        return None
+    alternatives = sorted(("".join(_letter_class(ch) for ch in term) for term in terms), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
-    One posting list per term, walked once over the page's sorted docnums.
-    """
-    spans: dict[int, dict[str, list[tuple[int, int, str]]]] = defaultdict(lambda: defaultdict(list))
-    wanted = sorted(docnums)
-    for fieldname, terms in terms_by_field.items():
-        text_field = fieldname[:-2] if fieldname.endswith("_f") else fieldname
-        for term in terms:
-            try:
-                postings = searcher.postings(fieldname, term)
-            except TermNotFound:  # not in this field anywhere
-                continue
-            for docnum in wanted:
-                if not postings.is_active():
-                    break
-                postings.skip_to(docnum)
-                if postings.is_active() and postings.id() == docnum:
-                    for _, start, end in postings.value_as("characters"):
-                        spans[docnum][text_field].append((start, end, term))
+
+def _letter_class(ch: str) -> str:
+    variants = FOLDS_TO.get(ch)
+    return "[" + ch + variants + "]" if variants else re.escape(ch)
+
+
+def match_spans(fields: dict, pattern: re.Pattern[str] | None) -> dict[str, list[tuple[int, int, str]]]:
+    """text field -> [(start, end, folded syllable)] for every query syllable in it."""
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    if pattern is None:
+        return spans
+    for name in SNIPPET_FIELDS:
+        for match in pattern.finditer(fields.get(name) or ""):
+            spans[name].append((match.start(), match.end(), fold(match.group(0).lower())))
     return spans
 
 
@@ -51,14 +55,13 @@ def _best_window(spans: list[tuple[int, int, str]], length: int) -> tuple[int, i
     right = 0
     for left in range(len(spans)):
         start = spans[left][0]
-        while right < len(spans) and spans[right][1] <= start + WINDOW:
+        while right < len(spans) and spans[right][1] <= start + WINDOW - CONTEXT:
             right += 1
         inside = spans[left:right]
         key = (len({term for _, _, term in inside}), len(inside))
         if key > best_key:
             best_key = key
-            # Start a little before the first match, so it reads in context.
-            begin = max(0, start - 40)
+            begin = max(0, start - CONTEXT)
             best = (begin, min(length, begin + WINDOW))
     return best
 
@@ -83,7 +86,8 @@ def render(text: str, spans: list[tuple[int, int, str]]) -> str:
     for start, stop, _ in sorted(spans):
         if start < begin or stop > end:
             continue
-        if marks and start <= marks[-1][1]:  # overlapping word and syllable matches: merge
+        if marks and start <= marks[-1][1] + 1 and not text[marks[-1][1]:start].strip():
+            # Adjacent syllables (`quy chế`) read as one match.
             marks[-1] = (marks[-1][0], max(marks[-1][1], stop))
         else:
             marks.append((start, stop))
@@ -107,11 +111,7 @@ def _excerpt(text: str) -> str:
 
 def snippet(fields: dict, spans: dict[str, list[tuple[int, int, str]]]) -> str:
     """The snippet of one hit: from the lead or body where they matched, else the lead."""
-    # The indexed lead ends with the caption, which is stored apart: keep spans in the text.
-    inside = {
-        name: [span for span in spans.get(name, ()) if span[1] <= len(fields.get(name) or "")]
-        for name in ("lead", "body")
-    }
+    inside = {name: spans.get(name, []) for name in SNIPPET_FIELDS}
     candidates = [name for name, found in inside.items() if found]
     if candidates:
         name = max(candidates, key=lambda n: (len({t for _, _, t in inside[n]}), n == "lead"))

@@ -42,6 +42,11 @@ for _cp in range(0x00C0, 0x1FFF):
         if _folded != _ch and _folded.isascii():
             _FOLD_TABLE[_cp] = _folded
 _FOLD_TABLE.update({ord("đ"): "d", ord("Đ"): "D"})
+# The reverse, lowercase only: each ASCII letter -> the letters that fold to it.
+FOLDS_TO: dict[str, str] = {}
+for _cp, _folded in sorted(_FOLD_TABLE.items()):
+    if chr(_cp).islower():
+        FOLDS_TO[_folded] = FOLDS_TO.get(_folded, "") + chr(_cp)
 
 
 def fold(text: str) -> str:
