@@ -51,6 +51,7 @@ class Weights:
     exact_syllable: float = 1.0  # a syllable with the diacritics the user typed
     exact_word: float = 0.5
     guessed_word: float = 0.3  # the likely accented words of a query typed without diacritics
+    guessed_syllable: float = 0.3  # ... and their syllables
     k1: float = 1.2  # BM25 term-frequency saturation
     b: float = 0.75  # BM25 length normalization ...
     title_b: float = 0.75  # ... for titles, whose length says little about relevance
@@ -179,16 +180,17 @@ def build_plan(
         for bigram in dict.fromkeys(_bigrams(run)):
             evidence.append(Evidence(TITLE_BIGRAMS, bigram, weights.title_bigram))
             evidence.append(Evidence(TEXT_BIGRAMS, bigram, weights.text_bigram))
-    words: list[str] = []
     typed = " ".join(parsed.plain + parsed.phrases)
     if has_diacritics(typed):
         evidence.extend(Evidence(ALL_ACCENTED, s, weights.exact_syllable) for s in _exact_syllables(typed))
-        words = list(dict.fromkeys(t.text for t in _WORDS(typed)))
-        for word in words:
+        for word in dict.fromkeys(t.text for t in _WORDS(typed)):
             evidence.extend(Evidence(name, word, w * weights.exact_word) for name, w in field_weights.items())
     elif guess_words is not None and not is_long:
-        for word in dict.fromkeys(guess_words(typed)):
+        guessed = list(dict.fromkeys(guess_words(typed)))
+        for word in guessed:
             evidence.extend(Evidence(name, word, w * weights.guessed_word) for name, w in field_weights.items())
+        syllables_guessed = dict.fromkeys(s for word in guessed for s in word.split("_"))
+        evidence.extend(Evidence(ALL_ACCENTED, s, weights.guessed_syllable) for s in syllables_guessed)
 
     excluded = Or([_phrase_query(text) for text in parsed.excluded]) if parsed.excluded else None
     plan = QueryPlan(

@@ -69,6 +69,18 @@ def test_exact_diacritics_rank_above_folded_matches(engine: SearchEngine) -> Non
     assert ids(page)[0] == "lop-hoc"
 
 
+@pytest.mark.parametrize("query, expected", [("bà con", "ba-huyen"), ("bá con", "ba-tuoc"), ("Ba con vùng", "ba-so")])
+def test_a_syllable_typed_with_its_diacritics_matches_that_syllable_first(tmp_path: Path, query, expected) -> None:
+    store = IndexStore(tmp_path / "ix")
+    articles = [
+        ("ba-huyen", "Bà con vùng lũ nhận hàng cứu trợ", "Hàng cứu trợ đến tay người dân.", "", None),
+        ("ba-tuoc", "Bá con vùng lũ nhận hàng cứu trợ", "Hàng cứu trợ đến tay người dân.", "", None),
+        ("ba-so", "Ba con vùng lũ nhận hàng cứu trợ", "Hàng cứu trợ đến tay người dân.", "", None),
+    ]
+    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
+    assert ids(SearchEngine(store).search(query))[0] == expected
+
+
 def test_all_words_are_required_when_some_article_has_them(engine: SearchEngine) -> None:
     page = engine.search("dân chủ tham nhũng")
     assert set(ids(page)) == {"dan-chu-2"}
