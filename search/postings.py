@@ -156,18 +156,24 @@ class Columns:
     def average_length(self, field: str) -> float:
         return max(self._reader.field_length(field) / max(self.doc_count, 1), 1.0)
 
+    def _column(self, field: str, translate: bool) -> list:
+        """Every document's value of a sortable column, segment by segment (Whoosh's
+        multi-segment column reader fails on some layouts)."""
+        values: list = []
+        for leaf, _ in self._leaves:
+            values.extend(leaf.column_reader(field, translate=translate))
+        return values
+
     def codes(self, field: str) -> tuple[np.ndarray, list[str]]:
         """A sortable ID field as integer codes per document, and the value of each code ("" = none)."""
         found = self._codes.get(field)
         if found is None:
             values: dict[str, int] = {"": 0}
             codes = np.zeros(self.size, dtype=np.int32)
-            column = self._reader.column_reader(field)
-            for docnum in range(self.size):
-                value = column[docnum] or ""
+            for docnum, value in enumerate(self._column(field, translate=True)):
                 if isinstance(value, bytes):
                     value = value.decode("utf-8")
-                codes[docnum] = values.setdefault(value, len(values))
+                codes[docnum] = values.setdefault(value or "", len(values))
             found = (codes, list(values))
             self._codes[field] = found
         return found
@@ -177,10 +183,8 @@ class Columns:
         if self._dates is None:
             # Raw column values are microseconds since datetime.min; an article
             # without a date holds a sentinel outside the calendar.
-            column = self._reader.column_reader("date", translate=False)
             days = np.full(self.size, NO_DATE, dtype=np.int32)
-            for docnum in range(self.size):
-                value = column[docnum]
+            for docnum, value in enumerate(self._column("date", translate=False)):
                 if isinstance(value, int) and 0 <= value < _CALENDAR_END:
                     days[docnum] = value // _DAY + 1
             self._dates = days
