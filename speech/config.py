@@ -31,7 +31,7 @@ class SpeechConfig:
     engines: tuple[str, ...] = ENGINES
     gtts_url: str | None = None
     espeak_speed: int = DEFAULT_SPEED
-    workers: int = 2
+    workers: int = 4
     online_deadline: float = 120.0
 
     def __post_init__(self) -> None:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import queue
 import re
-import threading
 import time
+from collections.abc import Iterator
 
 import requests
 from gtts import gTTS
@@ -104,7 +106,10 @@ class GttsEngine:
         self.connect_timeout, self.read_timeout = connect_timeout, read_timeout
         self.retry_after = retry_after
         self._down_until = 0.0
-        self._local = threading.local()
+        # Idle keep-alive sessions, the most recently used first: a requests.Session is
+        # not meant to be used by two threads at once, and its connection should
+        # outlive the article (and the thread) that opened it.
+        self._sessions: queue.LifoQueue[requests.Session] = queue.LifoQueue()
 
     def voice_id(self) -> str:
         return f"gtts/{self.lang}/{self.tld}"
@@ -112,16 +117,23 @@ class GttsEngine:
     def available(self) -> bool:
         return time.monotonic() >= self._down_until
 
-    def session(self) -> requests.Session:
-        """This thread's keep-alive session (requests' Session is not meant to be shared by threads)."""
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
-            self._local.session = session
+    def new_session(self) -> requests.Session:
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
         return session
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[requests.Session]:
+        try:
+            session = self._sessions.get_nowait()
+        except queue.Empty:
+            session = self.new_session()
+        try:
+            yield session
+        finally:
+            self._sessions.put(session)
 
     def speak(self, text: str, deadline: Deadline) -> bytes:
         if not self.available():
@@ -145,22 +157,23 @@ class GttsEngine:
             raise EngineTimeout(self.name, "hết thời hạn đọc bài")
         body = gTTS(piece, lang=self.lang, tld=self.tld, lang_check=False, pre_processor_funcs=[]).get_bodies()[0]
         try:
-            response = self.session().post(
-                self.endpoint,
-                data=body,
-                headers=gTTS.GOOGLE_TTS_HEADERS,
-                timeout=(min(self.connect_timeout, remaining), min(self.read_timeout, remaining)),
-                verify=True,
-                stream=True,
-            )
-            with response:
-                if response.status_code >= 400:
-                    raise EngineHTTPError(self.name, response.status_code)
-                content = bytearray()
-                for block in response.iter_content(16384):
-                    content += block
-                    if deadline.expired():
-                        raise EngineTimeout(self.name, "hết thời hạn đọc bài")
+            with self._session() as session:
+                response = session.post(
+                    self.endpoint,
+                    data=body,
+                    headers=gTTS.GOOGLE_TTS_HEADERS,
+                    timeout=(min(self.connect_timeout, remaining), min(self.read_timeout, remaining)),
+                    verify=True,
+                    stream=True,
+                )
+                with response:
+                    if response.status_code >= 400:
+                        raise EngineHTTPError(self.name, response.status_code)
+                    content = bytearray()
+                    for block in response.iter_content(16384):
+                        content += block
+                        if deadline.expired():
+                            raise EngineTimeout(self.name, "hết thời hạn đọc bài")
         except requests.exceptions.SSLError as exc:
             raise EngineTLSError(self.name, f"chứng chỉ TLS không hợp lệ: {exc}") from None
         except requests.exceptions.Timeout:

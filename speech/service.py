@@ -36,7 +36,7 @@ class AudioService:
         self,
         cache: AudioCache,
         engines: Sequence[Engine],
-        workers: int = 2,
+        workers: int = 4,
         online_deadline: float = 120.0,
         offline_deadline: float = 300.0,
     ) -> None:
@@ -49,7 +49,9 @@ class AudioService:
         self._labels = engine_labels(self.engines)
         self._lock = threading.Lock()
         self._jobs: dict[tuple[str, ...], AudioJob] = {}
-        # Readers' jobs never queue behind replacements of offline audio.
+        # Syntheses for readers run side by side rather than queue: a new reader's first
+        # sentence competing for the CPU is heard far sooner than one waiting for two
+        # whole articles. They never queue behind replacements of offline audio either.
         self._readers = ThreadPoolExecutor(workers, thread_name_prefix="bantin-audio")
         self._background = ThreadPoolExecutor(1, thread_name_prefix="bantin-audio-upgrade")
 

@@ -20,6 +20,7 @@ import itertools
 import logging
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from filelock import Timeout as LockTimeout
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 # title/lead/caption/paragraph. espeak-ng's own pauses at a full stop are short.
 PAUSE_SENTENCE = 0.3
 PAUSE_BLOCK = 0.7
+# Sentences spoken ahead of the one being encoded (see _Speaker).
+AHEAD = 2
 
 
 def engine_labels(engines: Sequence[Engine]) -> list[str]:
@@ -148,8 +151,8 @@ class AudioJob:
             encoder = Mp3Encoder()
             speaker = _Speaker(self.engines, self.deadlines)
             samples = 0
-            for number, line in enumerate(self.script.lines):
-                pcm = speaker.speak(line.spoken)
+            spoken = speaker.pcm([line.spoken for line in self.script.lines])
+            for number, (line, pcm) in enumerate(zip(self.script.lines, spoken)):
                 pause = silence(PAUSE_BLOCK if line.opens_block else PAUSE_SENTENCE) if number else b""
                 start = (samples + len(pause)) // SAMPLE_WIDTH
                 samples += len(pause) + len(pcm)
@@ -203,30 +206,52 @@ class AudioJob:
 
 
 class _Speaker:
-    """Engines in order; a failed engine is left for the rest of the article."""
+    """Engines in order, a few sentences ahead of the listener; a failed engine is left
+    for the rest of the article.
 
-    def __init__(self, engines: Sequence[Engine], deadlines: dict[bool, float]) -> None:
+    Speaking ahead overlaps the engine (a subprocess, or a request in flight) with
+    encoding the sentence before: on two cores that nearly halves an article's time.
+    """
+
+    def __init__(self, engines: Sequence[Engine], deadlines: dict[bool, float], ahead: int = AHEAD) -> None:
         self.engines = list(engines)
         self.deadline_seconds = deadlines
-        self.deadlines: dict[str, Deadline] = {}
+        self.ahead = ahead
         self.current = 0
         self.used: list[str] = []
         self.errors: list[EngineError] = []
 
-    def speak(self, text: str) -> bytes:
-        while self.current < len(self.engines):
-            engine = self.engines[self.current]
-            # Each engine's deadline starts when it first speaks: the offline voice
-            # taking over late in the article still gets its full time.
-            deadline = self.deadlines.setdefault(engine.name, Deadline(self.deadline_seconds[engine.online]))
-            try:
-                pcm = engine.speak(text, deadline)  # an engine resting or not installed says so at once
-            except EngineError as exc:
-                log.info("engine %s failed, the next one takes over: %s", engine.name, exc)
-                self.errors.append(exc)
-                self.current += 1
-            else:
+    def pcm(self, texts: Sequence[str]) -> Iterator[bytes]:
+        """The PCM of each text, in order."""
+        with ThreadPoolExecutor(self.ahead + 1, thread_name_prefix="bantin-speak") as pool:
+            futures: dict[int, Future[bytes]] = {}
+            deadlines: dict[str, Deadline] = {}
+            number = 0
+            while number < len(texts):
+                if self.current >= len(self.engines):
+                    raise SynthesisFailed(self.errors)
+                engine = self.engines[self.current]
+                # Each engine's deadline starts when it first speaks: the offline voice
+                # taking over late in the article still gets its full time.
+                deadline = deadlines.setdefault(engine.name, Deadline(self.deadline_seconds[engine.online]))
+                # Nothing ahead of the first sentence: on two cores, helpers competing
+                # with it would delay the first audio the reader is waiting for.
+                window = self.ahead + 1 if number else 1
+                for ahead in range(number, min(number + window, len(texts))):
+                    if ahead not in futures:
+                        futures[ahead] = pool.submit(engine.speak, texts[ahead], deadline)
+                try:
+                    # An engine resting or not installed says so at once.
+                    pcm = futures.pop(number).result()
+                except EngineError as exc:
+                    log.info("engine %s failed, the next one takes over: %s", engine.name, exc)
+                    self.errors.append(exc)
+                    self.current += 1
+                    for future in futures.values():  # spoken by the failed engine: not used
+                        future.cancel()
+                    futures.clear()
+                    continue
                 if engine.name not in self.used:
                     self.used.append(engine.name)
-                return pcm
-        raise SynthesisFailed(self.errors)
+                yield pcm
+                number += 1

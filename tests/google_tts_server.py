@@ -26,7 +26,7 @@ from speech.pcm import wav_to_pcm
 
 GOOGLE_RATE = 24000
 
-MODES = ("ok", "slow", "error", "garbage", "not_mp3", "fail_after")
+MODES = ("ok", "slow", "error", "garbage", "not_mp3", "fail_on")
 
 
 def google_mp3(text: str) -> bytes:
@@ -55,7 +55,7 @@ class FakeGoogleTTS:
     def __init__(self, tls_context: ssl.SSLContext | None = None) -> None:
         self.mode = "ok"
         self.delay = 5.0  # seconds, for "slow"
-        self.successes_before_failure = 1  # for "fail_after"
+        self.fail_on = ""  # for "fail_on": texts containing this get HTTP 503
         self.texts: list[str] = []  # every text asked for, in order
         self.langs: set[str] = set()
         self.connections: set[tuple[str, int]] = set()  # client (host, port): one per kept-alive connection
@@ -89,12 +89,11 @@ class FakeGoogleTTS:
             self.texts.append(text)
             self.langs.add(lang)
             self.connections.add(client)
-            served = len(self.texts)
         if rpc_id != "jQ1olc":
             return 400, b"unknown rpc"
         if self.mode == "slow":
             time.sleep(self.delay)
-        if self.mode == "error" or (self.mode == "fail_after" and served > self.successes_before_failure):
+        if self.mode == "error" or (self.mode == "fail_on" and self.fail_on in text):
             return 503, b"<html>Service Unavailable</html>"
         if self.mode == "garbage":
             return 200, b"<!doctype html><title>Sorry...</title><p>unusual traffic from your computer network"

@@ -57,11 +57,12 @@ def test_online_failure_falls_back_to_offline(cache, google_tts, mode) -> None:
 
 
 def test_online_failing_mid_article_is_continued_offline(cache, google_tts) -> None:
-    google_tts.mode, google_tts.successes_before_failure = "fail_after", 2
+    google_tts.mode, google_tts.fail_on = "fail_on", "Người dân có thể nộp"  # paragraph 2
     service = make_service(cache, GttsEngine(endpoint=google_tts.url), EspeakEngine())
     entry = service.get(article(paragraphs=2))
     assert entry.engine == "gtts+espeak"
     assert len(entry.timings()) == len(script_for(article(paragraphs=2)).lines)
+    assert "HTTP 503" in entry.metadata()["fallback_reasons"][0]
     service.close()
 
 
@@ -141,22 +142,21 @@ def test_two_processes_sharing_the_cache_make_one_synthesis(cache) -> None:
 
 
 class GatedEspeak(EspeakEngine):
-    """Speaks the first sentence, then waits until the test says go."""
+    """Speaks the title at once; every other sentence waits until the test says go."""
 
-    def __init__(self) -> None:
+    def __init__(self, title: str) -> None:
         super().__init__()
+        self.title = title
         self.go = threading.Event()
-        self.spoken = 0
 
     def speak(self, text, deadline):
-        if self.spoken == 1:
+        if text != self.title:
             assert self.go.wait(30)
-        self.spoken += 1
         return super().speak(text, deadline)
 
 
 def test_first_sentence_is_streamed_before_the_article_is_done(cache) -> None:
-    engine = GatedEspeak()
+    engine = GatedEspeak(article().title)
     service = make_service(cache, engine)
     job = service.start(article(paragraphs=3))
     assert isinstance(job, AudioJob)
