@@ -148,10 +148,10 @@ class AudioCache:
             raise
         meta = {**meta, "format": FORMAT_VERSION, "key": key, "bytes": pending.size, "created": time.time()}
         data = json.dumps(meta, ensure_ascii=False).encode("utf-8")
-        _atomic_write(self.entries_dir / f"{key}.json", data, self.tmp_dir)
-        entry = self.entry(key)
-        assert entry is not None
-        return entry
+        meta_path = self.entries_dir / f"{key}.json"
+        _atomic_write(meta_path, data, self.tmp_dir)
+        mp3 = self.entries_dir / f"{key}.mp3"
+        return AudioEntry(key, mp3, meta_path, pending.size, meta["duration"], meta["engine"], meta["created"])
 
     def touch(self, entry: AudioEntry) -> None:
         """Mark the entry as just used (the LRU clock)."""

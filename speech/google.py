@@ -17,6 +17,7 @@ import contextlib
 import queue
 import re
 import time
+import urllib.parse
 from collections.abc import Iterator
 
 import requests
@@ -86,6 +87,20 @@ def _pack(parts: list[str], joiner: str, limit: int) -> list[str]:
         elif part:
             out.append(part)
     return out
+
+
+def _host(url: str) -> str:
+    return urllib.parse.urlsplit(url).netloc
+
+
+def _why(exc: requests.exceptions.ConnectionError) -> str:
+    """The useful end of requests' nested connection error messages."""
+    text = str(exc)
+    if "NameResolutionError" in text or "Name or service not known" in text:
+        return "không phân giải được tên miền (mất mạng?)"
+    if "Connection refused" in text:
+        return "máy chủ từ chối kết nối"
+    return text.rsplit(": ", 1)[-1].strip(" )'\"")[:160]
 
 
 class GttsEngine:
@@ -181,7 +196,7 @@ class GttsEngine:
         except requests.exceptions.ConnectionError as exc:
             if exc.args and isinstance(exc.args[0], ReadTimeoutError):  # a timeout while reading the body
                 raise EngineTimeout(self.name, "máy chủ không trả lời kịp") from None
-            raise EngineConnectionError(self.name, f"không kết nối được máy chủ: {exc}") from None
+            raise EngineConnectionError(self.name, f"không kết nối được máy chủ {_host(self.endpoint)}: {_why(exc)}") from None
         except requests.exceptions.RequestException as exc:
             raise EngineConnectionError(self.name, f"lỗi yêu cầu: {exc}") from None
         return self._audio(content.decode("utf-8", "replace"))

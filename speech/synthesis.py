@@ -26,7 +26,7 @@ from typing import Any
 from filelock import Timeout as LockTimeout
 
 from search.article import Article
-from speech.cache import AudioCache, AudioEntry, entry_key
+from speech.cache import AudioCache, AudioEntry, PendingAudio, entry_key
 from speech.engine import Deadline, Engine
 from speech.errors import EngineError, SpeechError, SynthesisFailed
 from speech.mp3 import DELAY_SECONDS, Mp3Encoder
@@ -60,11 +60,11 @@ class AudioJob:
         script: Script,
         engines: Sequence[Engine],
         cache: AudioCache,
-        deadlines: dict[bool, float],
+        deadlines: dict[bool, float],  # seconds for the whole article, by Engine.online
         lock_timeout: float = 600.0,
     ) -> None:
         self.article, self.script, self.engines, self.cache = article, script, list(engines), cache
-        self.deadlines = deadlines  # seconds for the whole article, by Engine.online
+        self.deadlines = deadlines
         self.lock_timeout = lock_timeout
         self.digest = script.digest
         self._cond = threading.Condition()
@@ -183,7 +183,7 @@ class AudioJob:
         self.cache.evict(keep=entry.key)
         return entry
 
-    def _emit(self, data: bytes, pending, timing: dict[str, Any] | None = None) -> None:
+    def _emit(self, data: bytes, pending: PendingAudio, timing: dict[str, Any] | None = None) -> None:
         if data:
             pending.write(data)
         with self._cond:
@@ -231,9 +231,11 @@ class _Speaker:
                 if self.current >= len(self.engines):
                     raise SynthesisFailed(self.errors)
                 engine = self.engines[self.current]
-                # Each engine's deadline starts when it first speaks: the offline voice
-                # taking over late in the article still gets its full time.
-                deadline = deadlines.setdefault(engine.name, Deadline(self.deadline_seconds[engine.online]))
+                if engine.name not in deadlines:
+                    # Each engine's deadline starts when it first speaks: the offline voice
+                    # taking over late in the article still gets its full time.
+                    deadlines[engine.name] = Deadline(self.deadline_seconds[engine.online])
+                deadline = deadlines[engine.name]
                 # Nothing ahead of the first sentence: on two cores, helpers competing
                 # with it would delay the first audio the reader is waiting for.
                 window = self.ahead + 1 if number else 1
