@@ -26,9 +26,6 @@ from speech.pcm import wav_to_pcm
 
 GOOGLE_RATE = 24000
 
-MODES = ("ok", "slow", "error", "garbage", "not_mp3", "fail_on")
-
-
 def google_mp3(text: str) -> bytes:
     """Speech of `text` as Google sends it: 24 kHz mono MP3 at 32 kbit/s."""
     wav = subprocess.run(["espeak-ng", "-v", "vi", "--stdin", "--stdout"], input=text.encode(), capture_output=True, check=True).stdout
@@ -50,7 +47,12 @@ def batchexecute_response(payload: str) -> bytes:
 
 
 class FakeGoogleTTS:
-    """Start with `with FakeGoogleTTS() as server:`; point GttsEngine at `server.url`."""
+    """Start with `with FakeGoogleTTS() as server:`; point GttsEngine at `server.url`.
+
+    `mode`: "ok"; "slow" (answers after `delay` seconds); "error" (HTTP 503);
+    "garbage" (HTTP 200, an HTML page); "not_mp3" (the protocol, but the audio is
+    not an MP3); "fail_on" (HTTP 503 for texts containing `fail_on`, audio otherwise).
+    """
 
     def __init__(self, tls_context: ssl.SSLContext | None = None) -> None:
         self.mode = "ok"

@@ -6,7 +6,6 @@ import threading
 
 from search.article import Article
 from speech.espeak import EspeakEngine
-from speech.google import GttsEngine
 
 PARAGRAPHS = (
     "Ủy ban nhân dân tỉnh vừa tổ chức hội nghị tổng kết công tác cải cách hành chính. "
@@ -41,14 +40,4 @@ class CountingEspeak(EspeakEngine):
     def speak(self, text, deadline):
         with self._count_lock:
             self.calls += 1
-        return super().speak(text, deadline)
-
-
-class CountingGtts(GttsEngine):
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.calls = 0
-
-    def speak(self, text, deadline):
-        self.calls += 1
         return super().speak(text, deadline)

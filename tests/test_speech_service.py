@@ -20,7 +20,7 @@ from speech.pcm import mp3_to_pcm, seconds
 from speech.script import script_for
 from speech.service import AudioService
 from speech.synthesis import AudioJob
-from tests.speech_helpers import CountingEspeak, CountingGtts, article
+from tests.speech_helpers import CountingEspeak, article
 
 REPO = Path(__file__).resolve().parents[1]
 
