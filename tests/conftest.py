@@ -16,3 +16,12 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture
+def google_tts():
+    """A local server speaking Google Translate's TTS protocol (mode "ok" until a test changes it)."""
+    from tests.google_tts_server import FakeGoogleTTS
+
+    with FakeGoogleTTS() as server:
+        yield server

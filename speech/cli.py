@@ -1,0 +1,72 @@
+"""`bantin audio ...`: staff commands for article audio."""
+
+from __future__ import annotations
+
+import click
+
+from search.cli import index_dir_option, resolve_index_dir
+from search.store import IndexMissing
+from speech.config import SpeechConfig
+from speech.errors import SpeechConfigError
+from speech.progress import progress
+from speech.service import AudioService
+from speech.warm import Backlog, WarmReport, warm
+
+SHOWN_FAILURES = 20
+
+
+@click.group("audio")
+def audio_group() -> None:
+    """Âm thanh đọc bài viết."""
+
+
+@audio_group.command("warm")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Tạo tối đa N bài (mặc định: mọi bài còn thiếu).")
+@index_dir_option
+def warm_command(limit: int | None, index_dir: str | None) -> None:
+    """Tạo trước âm thanh cho các bài chưa có, bài mới nhất trước."""
+    try:
+        config = SpeechConfig.from_env()
+    except SpeechConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        searcher = resolve_index_dir(index_dir).current().open().searcher()
+    except IndexMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    service = AudioService.from_config(config)
+    click.echo(f"Thư mục âm thanh: {config.audio_dir}; bộ đọc: {', '.join(config.engines)}", err=True)
+    try:
+        report = WarmReport()
+        backlog = Backlog(searcher, service, report)
+        total = min(len(backlog), limit) if limit else len(backlog)
+        bar = progress(total, "Tạo âm thanh")
+        try:
+            warm(service, iter(backlog), report, limit=limit, advance=bar.update)
+        finally:
+            bar.close()
+    finally:
+        searcher.close()
+        service.close()
+    _summary(report, total)
+
+
+def _summary(report: WarmReport, attempted: int) -> None:
+    made = ", ".join(f"{engine}: {count}" for engine, count in sorted(report.made.items()))
+    click.echo(
+        f"Đã tạo âm thanh cho {report.synthesized}/{attempted} bài"
+        + (f" ({made})" if made else "")
+        + f", {report.audio_seconds / 60:.1f} phút âm thanh trong {report.elapsed:.1f} giây."
+    )
+    click.echo(f"Chỉ mục có {report.articles} bài; {report.ready} bài đã có âm thanh từ trước.")
+    if report.fallback:
+        click.echo(f"Có bài được đọc bằng bộ đọc dự phòng vì: {report.fallback}", err=True)
+    if report.silent:
+        click.echo(f"{report.silent} bài không có nội dung để đọc.")
+    if report.failed:
+        click.echo(f"{len(report.failed)} bài lỗi:", err=True)
+        for article_id, reason in report.failed[:SHOWN_FAILURES]:
+            click.echo(f"  {article_id}: {reason}", err=True)
+        if len(report.failed) > SHOWN_FAILURES:
+            click.echo(f"  ... và {len(report.failed) - SHOWN_FAILURES} bài khác", err=True)
+    if attempted and not report.synthesized and report.failed:
+        raise click.ClickException(f"không tạo được âm thanh cho bài nào; lỗi đầu tiên: {report.failed[0][1]}")

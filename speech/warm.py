@@ -1,0 +1,106 @@
+"""Pre-generating article audio for the index, newest articles first.
+
+Staff run it after an index build so that readers (and the podcast feed, which
+lists only articles whose audio is ready) never wait for synthesis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from whoosh.searching import Searcher
+
+from search.article import Article
+from search.schema import from_stored
+from speech.errors import NothingToSay, SpeechError
+from speech.service import AudioService
+
+
+@dataclass
+class WarmReport:
+    articles: int = 0  # in the index
+    ready: int = 0  # already had audio
+    made: dict[str, int] = field(default_factory=dict)  # engine label -> articles synthesized
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (article id, reason)
+    fallback: str = ""  # why an engine gave way to the next one, the first time it happened
+    silent: int = 0  # nothing to read (no title, no text)
+    audio_seconds: float = 0.0
+    elapsed: float = 0.0
+
+    @property
+    def synthesized(self) -> int:
+        return sum(self.made.values())
+
+
+class Backlog:
+    """Indexed articles without ready audio, newest first (undated ones last).
+
+    Only document numbers are kept, so that a large index's bodies are not all
+    held in memory; each article is read again when its turn comes.
+    """
+
+    def __init__(self, searcher: Searcher, service: AudioService, report: WarmReport) -> None:
+        self.searcher = searcher
+        order: list[tuple[dt.date, str, int]] = []
+        for docnum, fields in searcher.reader().iter_docs():
+            report.articles += 1
+            article = from_stored(fields)
+            if service.ready(article) is not None:
+                report.ready += 1
+            else:
+                order.append((article.date or dt.date.min, article.id, docnum))
+        order.sort(reverse=True)
+        self.docnums = [docnum for _, _, docnum in order]
+
+    def __len__(self) -> int:
+        return len(self.docnums)
+
+    def __iter__(self) -> Iterator[Article]:
+        for docnum in self.docnums:
+            yield from_stored(self.searcher.stored_fields(docnum))
+
+
+def warm(
+    service: AudioService,
+    articles: Iterator[Article],
+    report: WarmReport,
+    limit: int | None = None,
+    advance: Callable[[], None] = lambda: None,
+) -> WarmReport:
+    """Synthesize `articles` (at most `limit`), one per core at a time: more would not
+    finish sooner."""
+    started = time.monotonic()
+    running: dict[Future, Article] = {}
+    at_once = min(service.workers, os.cpu_count() or 1)
+    with ThreadPoolExecutor(at_once) as pool:
+        for article in itertools.islice(articles, limit):
+            if len(running) >= at_once:
+                _collect(running, report, advance)
+            running[pool.submit(service.get, article)] = article
+        while running:
+            _collect(running, report, advance)
+    report.elapsed = time.monotonic() - started
+    return report
+
+
+def _collect(running: dict[Future, Article], report: WarmReport, advance: Callable[[], None]) -> None:
+    done, _ = wait(running, return_when=FIRST_COMPLETED)
+    for future in done:
+        article = running.pop(future)
+        try:
+            entry = future.result()
+        except NothingToSay:
+            report.silent += 1
+        except (SpeechError, TimeoutError, OSError) as exc:
+            report.failed.append((article.id, str(exc)))
+        else:
+            report.made[entry.engine] = report.made.get(entry.engine, 0) + 1
+            report.fallback = report.fallback or next(iter(entry.metadata().get("fallback_reasons", [])), "")
+            report.audio_seconds += entry.duration
+        advance()
