@@ -193,6 +193,7 @@ def build_plan(
         evidence.extend(Evidence(ALL_ACCENTED, s, weights.guessed_syllable) for s in syllables_guessed)
 
     excluded = Or([_phrase_query(text) for text in parsed.excluded]) if parsed.excluded else None
+    evidence = [item for item in evidence if item.boost > 0]  # nothing to read for weightless evidence
     plan = QueryPlan(
         required=tuple(whole),
         optional=tuple(ranked),
