@@ -1,0 +1,1 @@
+"""Text to audio: Vietnamese normalization, sentence splitting, speech engines and the audio cache."""

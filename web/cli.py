@@ -6,6 +6,7 @@ import click
 
 from index.cli import index_group
 from search.cli import index_dir_option, resolve_index_dir, search_command
+from speech.cli import speech_group
 
 
 @click.group()
@@ -33,3 +34,4 @@ def serve_command(host: str, port: int, threads: int, index_dir: str | None) -> 
 
 main.add_command(index_group)
 main.add_command(search_command)
+main.add_command(speech_group)

@@ -1,0 +1,155 @@
+"""Amounts: ranges, units, currencies, percentages, ordinals, fractions, plain numbers.
+
+These run after identifiers, dates and times have taken the digits that are
+not amounts, and end with a pass that reads any digit still left, so that no
+digit ever reaches the voice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from speech.normalize.numbers import NUMBER, number_value, read_digits, read_int, read_number, read_ordinal
+
+# Units after a number, as a reader says them. Case matters: "MW" is not "mW".
+UNITS = {
+    "km": "ki lô mét", "m": "mét", "cm": "xen ti mét", "mm": "mi li mét",
+    "km2": "ki lô mét vuông", "m2": "mét vuông", "cm2": "xen ti mét vuông", "ha": "héc ta",
+    "m3": "mét khối", "cm3": "xen ti mét khối", "l": "lít", "ml": "mi li lít", "lít": "lít",
+    "kg": "ki lô gam", "g": "gam", "gr": "gam", "mg": "mi li gam", "tấn": "tấn",
+    "°C": "độ xê", "oC": "độ xê", "°F": "độ ép", "°": "độ",
+    "W": "oát", "kW": "ki lô oát", "MW": "mê ga oát", "GW": "gi ga oát", "MWp": "mê ga oát đỉnh",
+    "kWp": "ki lô oát đỉnh", "Wh": "oát giờ", "kWh": "ki lô oát giờ", "MWh": "mê ga oát giờ",
+    "GWh": "gi ga oát giờ", "V": "vôn", "kV": "ki lô vôn", "mAh": "mi li am pe giờ",
+    "Hz": "héc", "kHz": "ki lô héc", "MHz": "mê ga héc", "GHz": "gi ga héc",
+    "KB": "ki lô bai", "MB": "mê ga bai", "GB": "gi ga bai", "TB": "tê ra bai",
+    "kbps": "ki lô bít trên giây", "Mbps": "mê ga bít trên giây", "Gbps": "gi ga bít trên giây",
+    "h": "giờ", "s": "giây", "ms": "mi li giây", "kcal": "ki lô ca lo", "dB": "đề xi ben",
+    "USD": "đô la Mỹ", "đ": "đồng", "đồng": "đồng", "VNĐ": "đồng", "VND": "đồng", "EUR": "ơ rô",
+    "€": "ơ rô", "$": "đô la", "NDT": "nhân dân tệ",
+}  # fmt: skip
+_MONEY = frozenset({"đô la Mỹ", "đồng", "ơ rô", "đô la", "nhân dân tệ"})
+# Units that are safe to expand without a number before them (no word looks like them).
+_STANDALONE = ("km", "km2", "m2", "m3", "cm2", "cm3", "kg", "ha", "MW", "kW", "kWh", "GW", "MWh", "GWh", "mm", "cm")
+
+_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_SCALE = "nghìn|ngàn|triệu|tỷ|tỉ|trăm|chục|vạn"
+_GUARD = r"(?<![\w.,:])"
+
+
+def _unit_words(unit: str, per: str | None) -> str:
+    words = UNITS[unit]
+    if per:
+        per_words = UNITS.get(per, per)
+        words += (" một " if words in _MONEY else " trên ") + per_words
+    return words
+
+
+# --- ranges --------------------------------------------------------------------------
+
+_CHAIN = re.compile(rf"{_GUARD}{NUMBER}(?:-{NUMBER}){{2,}}(?![\w-])")
+_RANGE = re.compile(
+    rf"{_GUARD}(?P<a>{NUMBER})(?P<unit>%| ?(?:{_UNIT})(?!\w))?(?P<dash> ?[-–—] ?)(?P<b>{NUMBER})(?![\d/]|[.,]\d|-\d)"
+)
+_SCORE_CUES = re.compile(r"(?:tỷ số|tỉ số|thắng|thua|hòa|hoà|cách biệt|chung cuộc|tỷ lệ|tỉ lệ|sơ đồ)\W*(?:\w+\W+){0,2}$")
+
+
+def _range(match: re.Match) -> str:
+    a, b = match["a"], match["b"]
+    before = match.string[max(0, match.start() - 40) : match.start()]
+    joiner = " đến " if number_value(a) < number_value(b) and not _SCORE_CUES.search(before) else " "
+    return f"{a}{match['unit'] or ''}{joiner}{b}"
+
+
+def read_ranges(text: str) -> str:
+    """ "2021 - 2025", "70-80%", "3-5kg" -> "... đến ..."; a score ("thắng 2-1") or "4-4-2" reads the numbers in turn."""
+    if "-" not in text and "–" not in text and "—" not in text:
+        return text
+    text = _CHAIN.sub(lambda m: m.group().replace("-", " "), text)
+    return _RANGE.sub(_range, text)
+
+
+# --- units, money, percentages ---------------------------------------------------------
+
+# A minus sign: a dash glued to a number, after a space or bracket (-5°C, "GMD -600 đồng").
+_NEGATIVE = re.compile(r"(?:^|(?<=[\s(\[:;]))-(?=\d)", re.MULTILINE)
+_CURRENCY_FIRST = re.compile(rf"(?P<sign>US\$|\$|€|£|¥) ?(?P<n>{NUMBER})(?: (?P<scale>{_SCALE}))?")
+_CURRENCY_NAMES = {"US$": "đô la Mỹ", "$": "đô la", "€": "ơ rô", "£": "bảng Anh", "¥": "yên"}
+_WITH_UNIT = re.compile(
+    rf"{_GUARD}(?P<n>{NUMBER}) ?(?P<unit>{_UNIT})(?:/(?P<per>{_UNIT}|[^\W\d_]+))?(?!\w|-\w)"
+)
+_PERCENT = re.compile(rf"{_GUARD}(?P<n>{NUMBER}) ?%")
+_AFTER_SCALE = re.compile(rf"(?<!\w)(?P<scale>{_SCALE}|vài|mấy|hàng) (?P<unit>{'|'.join(_STANDALONE)})(?!\w)")
+# "triệu đồng/tháng", "đô la Mỹ/tấn" (USD is expanded before this pass): a price per something.
+_PER_MONEY = re.compile(r"(?<!\w)(?P<money>đồng|đô la Mỹ|đô la|ơ rô|nhân dân tệ)/(?=[^\W\d_])")
+_DIGIT_UNIT = re.compile(r"(?<![\w])(?P<unit>k?m[23]|cm[23])(?![\w])|(?<=\w)/(?P<per>k?m[23]|km|h)(?!\w)")
+
+
+def _with_unit(match: re.Match) -> str:
+    unit = match["unit"]
+    if unit in ("$", "€"):  # written after the number (5$): same words
+        return f"{read_number(match['n'])} {UNITS[unit]}"
+    return f"{read_number(match['n'])} {_unit_words(unit, match['per'])}"
+
+
+def _currency_first(match: re.Match) -> str:
+    scale = f" {match['scale']}" if match["scale"] else ""
+    return f"{read_number(match['n'])}{scale} {_CURRENCY_NAMES[match['sign']]}"
+
+
+def _digit_unit(match: re.Match) -> str:
+    if match["per"]:
+        return " trên " + UNITS[match["per"]]
+    return UNITS[match["unit"]]
+
+
+def read_units(text: str) -> str:
+    """ "10.000m2" -> "mười nghìn mét vuông", "$5 triệu" -> "năm triệu đô la", "0,5%" -> "không phẩy năm phần trăm"."""
+    text = _NEGATIVE.sub("âm ", text)
+    text = _CURRENCY_FIRST.sub(_currency_first, text)
+    text = _WITH_UNIT.sub(_with_unit, text)
+    text = _PERCENT.sub(lambda m: f"{read_number(m['n'])} phần trăm", text)
+    text = _AFTER_SCALE.sub(lambda m: f"{m['scale']} {UNITS[m['unit']]}", text)
+    if "/" in text:
+        text = _PER_MONEY.sub(lambda m: f"{m['money']} một ", text)
+    return _DIGIT_UNIT.sub(_digit_unit, text)
+
+
+# --- ordinals, fractions, plain numbers ----------------------------------------------
+
+_ORDINAL = re.compile(r"(?<!\w)(?P<cue>[Tt]hứ) (?P<n>\d+)(?![\d]|[.,]\d|\w)")
+_TIMES = re.compile(r"(?<=\d) ?[x×] ?(?=\d)")
+_FRACTION = re.compile(r"(?<![\w.,/])(?P<a>\d+)/(?P<b>\d+)(?![\w/]|[.,]\d)")
+_RATIO = re.compile(r"(?<=\d):(?=\d)")
+_PLAIN = re.compile(rf"(?<![\d]){NUMBER}")
+_ANY_DIGITS = re.compile(r"\d+")
+
+
+def _fraction(match: re.Match) -> str:
+    a, b = int(match["a"]), int(match["b"])
+    # Small proper fractions are parts ("một phần ba"); others are read "trên" (5/5, 24/7, 9/11).
+    word = "phần" if 0 < a < b <= 10 else "trên"
+    return f"{read_int(a)} {word} {read_int(b)}"
+
+
+def read_counts(text: str) -> str:
+    """Ordinals ("thứ 2" -> "thứ hai", "thứ 4" -> "thứ tư"), "x" between numbers, fractions, ratios."""
+    text = _ORDINAL.sub(lambda m: f"{m['cue']} {read_ordinal(int(m['n']))}", text)
+    text = _TIMES.sub(" nhân ", text)
+    if "/" in text:
+        text = _FRACTION.sub(_fraction, text)
+    return _RATIO.sub(" ", text) if ":" in text else text
+
+
+def _as_words(match: re.Match, words: str) -> str:
+    """Words in place of digits, with a space only where a letter was glued on ("đạt868")."""
+    text, start, end = match.string, match.start(), match.end()
+    before = " " if start and text[start - 1].isalpha() else ""
+    after = " " if end < len(text) and text[end].isalpha() else ""
+    return before + words + after
+
+
+def read_plain_numbers(text: str) -> str:
+    """Every number left, then every digit left: nothing numeric reaches the voice."""
+    text = _PLAIN.sub(lambda m: _as_words(m, read_number(m.group(), quantity=False)), text)
+    return _ANY_DIGITS.sub(lambda m: _as_words(m, read_digits(m.group())), text)
