@@ -28,11 +28,13 @@ def _trie_pattern(keys: list[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = key
 
-    def walk(node: dict) -> str:
+    def walk(node: dict, first: bool = False) -> str:
         branches = []
-        # Longer keys first: "TP.HCM" is tried before "TP." ends the match.
         for ch in sorted(c for c in node if c):
-            branches.append(re.escape(ch) + walk(node[ch]))
+            # After the first character, check that it starts a word: a pattern that
+            # began with the look-behind would be tried at every position of the text.
+            branches.append(re.escape(ch) + (r"(?<!\w.)" if first else "") + walk(node[ch]))
+        # A key that ends here comes last: "TP.HCM" is tried before "TP." ends the match.
         if "" in node:
             key = node[""]
             branches.append(r"(?!\w)" if re.match(r"\w", key[-1]) else "")
@@ -40,7 +42,7 @@ def _trie_pattern(keys: list[str]) -> str:
             return branches[0]
         return "(?:" + "|".join(branches) + ")"
 
-    return r"(?<!\w)" + walk(trie)
+    return walk(trie, first=True)
 
 
 @dataclass(frozen=True)

@@ -12,24 +12,24 @@ from __future__ import annotations
 
 import re
 
+from speech.normalize.context import cue_before, cue_pattern
 from speech.normalize.numbers import read_day, read_int, read_month
 from speech.normalize.roman import ROMAN, roman_value
 
-_DAY_CUES = "ngày|mồng|mùng"
-_TIME_OF_DAY = "hôm|sáng|trưa|chiều|tối|đêm|khuya|rạng sáng"
-_SLASH_CUES = f"{_DAY_CUES}|{_TIME_OF_DAY}|từ|đến|tới|hết|trước|sau|vào|và|hoặc"
-
-
-def _cue_pattern(words: str) -> str:
-    return "|".join(w[0].upper() + w[1:] + "|" + w for w in words.split("|"))
+_DAY_WORDS = ("ngày", "mồng", "mùng")
+_TIME_OF_DAY = ("hôm", "sáng", "trưa", "chiều", "tối", "đêm", "khuya", "rạng sáng")
+_DATE_CUE = cue_pattern(_DAY_WORDS + _TIME_OF_DAY + ("từ", "đến", "tới", "hết", "trước", "sau", "vào", "và", "hoặc"))
+# "4-4" is a range or a score unless a day word says otherwise ("chiều 4-4").
+_DASH_DATE_CUE = cue_pattern(_DAY_WORDS + _TIME_OF_DAY)
+_MONTH_CUE = cue_pattern(("tháng",))
 
 
 def _day(cue: str | None, day: int) -> str:
-    """ "ngày 28/5" keeps its "ngày"; "sáng 20/4" becomes "sáng ngày hai mươi ..."."""
-    if cue and cue.lower() in ("mồng", "mùng"):
-        return f"{cue} {read_int(day)}"
-    lead = f"{cue} " if cue and cue.lower() == "ngày" else (f"{cue} ngày " if cue else "ngày ")
-    return lead + read_day(day)
+    """The day, with "ngày" unless the text already has it: "sáng 20/4" -> "sáng ngày hai mươi ..."."""
+    cue = (cue or "").lower()
+    if cue in ("mồng", "mùng"):
+        return read_int(day)
+    return read_day(day) if cue == "ngày" else f"ngày {read_day(day)}"
 
 
 def _day_month(cue: str | None, day: int, month: int) -> str:
@@ -40,9 +40,12 @@ def _valid(day: int, month: int) -> bool:
     return 1 <= day <= 31 and 1 <= month <= 12
 
 
+def _year(written: str | None) -> str:
+    return f" năm {read_int(int(written))}" if written else ""
+
+
 _FULL_DATE = re.compile(
-    rf"(?:(?<!\w)(?P<cue>{_cue_pattern(_SLASH_CUES)}) )?(?<![\d/.,-])"
-    r"(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/.-]\d|\w)"
+    r"(?P<d>\d(?<![\d/.,-]\d)\d?)(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/.-]\d|\w)"
 )
 
 
@@ -50,44 +53,11 @@ def _full_date(match: re.Match) -> str:
     day, month, year = int(match["d"]), int(match["m"]), match["y"]
     if not _valid(day, month) or (match["sep"] != "/" and len(year) != 4):
         return match.group()
-    return f"{_day_month(match['cue'], day, month)} năm {read_int(int(year))}"
-
-
-_MONTH_YEAR = re.compile(
-    r"(?:(?<!\w)(?P<cue>[Tt]háng) )?(?<![\d/.,-])(?P<m>\d{1,2})[/-](?P<y>\d{4})(?![\d/]|\w)"
-)
-
-
-def _month_year(match: re.Match) -> str:
-    month, year = int(match["m"]), int(match["y"])
-    if not 1 <= month <= 12 or not 1000 <= year <= 2999 or (match.group().count("-") and not match["cue"]):
-        return match.group()
-    return f"{match['cue'] or 'tháng'} {read_month(month)} năm {read_int(year)}"
-
-
-_DAY_MONTH = re.compile(
-    rf"(?:(?<!\w)(?P<cue>{_cue_pattern(_SLASH_CUES)}) |(?P<open>\())?(?<![\d/.,-])"
-    r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/]|[.,]\d|\w)(?P<close>\))?"
-)
-_DASH_DAY_MONTH = re.compile(
-    rf"(?<!\w)(?P<cue>{_cue_pattern(_DAY_CUES + '|' + _TIME_OF_DAY)}) (?P<d>\d{{1,2}})-(?P<m>\d{{1,2}})(?![\d-]|[.,]\d|\w)"
-)
-
-
-def _day_month_slash(match: re.Match) -> str:
-    day, month = int(match["d"]), int(match["m"])
-    bracketed = bool(match["open"] and match["close"])
-    # A day larger than the month is no fraction (28/5), except the saying "24/7".
-    evident = match["cue"] or bracketed or (day > month and (day, month) != (24, 7))
-    if not _valid(day, month) or not evident:
-        return match.group()
-    spoken = _day_month(match["cue"], day, month)
-    return f"({spoken})" if bracketed else spoken + (match["close"] or "")
+    return _day_month(cue_before(_DATE_CUE, match.string, match.start()), day, month) + _year(year)
 
 
 _DAY_RANGE = re.compile(
-    rf"(?:(?<!\w)(?P<cue>{_cue_pattern(_SLASH_CUES)}) )?(?<![\d/.,-])(?P<d1>\d{{1,2}}) ?[-–] ?(?P<d2>\d{{1,2}})"
-    r"/(?P<m>\d{1,2})(?:/(?P<y>\d{4}))?(?![\d/]|[.,]\d|\w)"
+    r"(?P<d1>\d(?<![\d/.,-]\d)\d?) ?[-–] ?(?P<d2>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}))?(?![\d/]|[.,]\d|\w)"
 )
 
 
@@ -96,50 +66,78 @@ def _day_range(match: re.Match) -> str:
     first, last, month = int(match["d1"]), int(match["d2"]), int(match["m"])
     if not (_valid(first, month) and _valid(last, month) and first < last):
         return match.group()
-    year = f" năm {read_int(int(match['y']))}" if match["y"] else ""
-    return f"{_day(match['cue'], first)} đến {read_day(last)} tháng {read_month(month)}{year}"
+    cue = cue_before(_DATE_CUE, match.string, match.start())
+    return f"{_day(cue, first)} đến {read_day(last)} tháng {read_month(month)}{_year(match['y'])}"
+
+
+_MONTH_YEAR = re.compile(r"(?P<m>\d(?<![\d/.,-]\d)\d?)(?P<sep>[/-])(?P<y>\d{4})(?![\d/]|\w)")
+
+
+def _month_year(match: re.Match) -> str:
+    month, year = int(match["m"]), int(match["y"])
+    has_cue = cue_before(_MONTH_CUE, match.string, match.start()) is not None
+    # "12-2020" without "tháng" may be a range; "12/2020" is a month.
+    if not 1 <= month <= 12 or not 1000 <= year <= 2999 or (match["sep"] == "-" and not has_cue):
+        return match.group()
+    return ("" if has_cue else "tháng ") + read_month(month) + _year(match["y"])
+
+
+_DAY_MONTH = re.compile(r"(?P<d>\d(?<![\d/.,-]\d)\d?)/(?P<m>\d{1,2})(?![\d/]|[.,]\d|\w)")
+_DASH_DAY_MONTH = re.compile(r"(?P<d>\d(?<![\d/.,-]\d)\d?)-(?P<m>\d{1,2})(?![\d-]|[.,]\d|\w)")
+
+
+def _day_month_slash(match: re.Match) -> str:
+    day, month = int(match["d"]), int(match["m"])
+    text, start, end = match.string, match.start(), match.end()
+    cue = cue_before(_DATE_CUE, text, start)
+    bracketed = text[start - 1 : start] == "(" and text[end : end + 1] == ")"
+    # A day larger than the month is no fraction (28/5), except the saying "24/7".
+    evident = cue or bracketed or (day > month and (day, month) != (24, 7))
+    if not _valid(day, month) or not evident:
+        return match.group()
+    return _day_month(cue, day, month)
 
 
 def _day_month_dash(match: re.Match) -> str:
     day, month = int(match["d"]), int(match["m"])
-    return _day_month(match["cue"], day, month) if _valid(day, month) else match.group()
+    cue = cue_before(_DASH_DATE_CUE, match.string, match.start())
+    return _day_month(cue, day, month) if cue and _valid(day, month) else match.group()
 
 
-_MONTH = re.compile(r"(?<!\w)(?P<cue>[Tt]háng) (?P<m>\d{1,2})(?![\d/]|[.,]\d|\w)")
-
-
-def _month(match: re.Match) -> str:
-    month = int(match["m"])
-    return f"{match['cue']} {read_month(month)}" if 1 <= month <= 12 else match.group()
-
-
-_QUARTER = re.compile(rf"(?<!\w)(?P<cue>[Qq]uý) (?P<q>[1-4]|{ROMAN})(?:\s?[/-]\s?(?P<y>\d{{4}}))?(?![\w/])")
+_MONTH = re.compile(r"(?<=háng )(?P<m>\d{1,2})(?![\d/]|[.,]\d|\w)")
+_QUARTER = re.compile(rf"(?<=[Qq]uý )(?P<q>[1-4]|{ROMAN})(?:\s?[/-]\s?(?P<y>\d{{4}}))?(?![\w/])")
 
 
 def _quarter(match: re.Match) -> str:
     quarter = int(match["q"]) if match["q"].isdigit() else roman_value(match["q"])
-    if quarter is None or not 1 <= quarter <= 4:
+    if not 1 <= quarter <= 4:
         return match.group()
-    year = f" năm {read_int(int(match['y']))}" if match["y"] else ""
-    return f"{match['cue']} {read_int(quarter)}{year}"
+    return read_int(quarter) + _year(match["y"])
 
 
 def read_dates(text: str) -> str:
     """Full dates, month/year, day/month where the context says date, "tháng N", quarters."""
-    text = _QUARTER.sub(_quarter, text)
+    if "uý " in text:
+        text = _QUARTER.sub(_quarter, text)
     if "/" in text or "-" in text or "." in text:
         text = _FULL_DATE.sub(_full_date, text)
+    if "/" in text:
         text = _DAY_RANGE.sub(_day_range, text)
+    if "/" in text or "-" in text:
         text = _MONTH_YEAR.sub(_month_year, text)
+    if "/" in text:
         text = _DAY_MONTH.sub(_day_month_slash, text)
+    if "-" in text:
         text = _DASH_DAY_MONTH.sub(_day_month_dash, text)
-    return _MONTH.sub(_month, text)
+    if "háng " in text:
+        text = _MONTH.sub(lambda m: read_month(int(m["m"])) if 1 <= int(m["m"]) <= 12 else m.group(), text)
+    return text
 
 
 # --- clock times -------------------------------------------------------------------
 
-_HOURS = re.compile(r"(?<![\w.,:])(?P<h>\d{1,2}) ?(?:h|g(?=\d\d))(?P<min>\d{2})?(?:'|’|p)?(?!\w)")
-_CLOCK = re.compile(r"(?<![\w.,:])(?P<h>\d{1,2}):(?P<min>\d{2})(?::(?P<s>\d{2}))?(?![\d:]|\w)")
+_HOURS = re.compile(r"(?P<h>\d(?<![\w.,:]\d)\d?) ?(?:h|g(?=\d\d))(?P<min>\d{2})?(?:'|’|p)?(?!\w)")
+_CLOCK = re.compile(r"(?P<h>\d(?<![\w.,:]\d)\d?):(?P<min>\d{2})(?::(?P<s>\d{2}))?(?![\d:]|\w)")
 
 
 def _clock_words(hours: int, minutes: int, seconds: int = 0) -> str:

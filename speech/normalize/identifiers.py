@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from speech.normalize.context import cue_before, cue_pattern
 from speech.normalize.letters import read_capitals, spell
 from speech.normalize.numbers import read_digits, read_integer_string
 
@@ -38,23 +39,24 @@ def _read_address(match: re.Match) -> str:
     return " ".join(word for word in words if word)
 
 
+_ADDRESS_HINT = re.compile(r"\.(?:vn|com|net|org|gov|edu|info|int)\b|www\.|https?://|@")
+
+
 def read_addresses(text: str) -> str:
     """ "dantri.com.vn" -> "dantri chấm com chấm vn"; the dots must not end a sentence or be read as numbers."""
-    return _ADDRESS.sub(_read_address, text) if "." in text or "@" in text else text
+    return _ADDRESS.sub(_read_address, text) if _ADDRESS_HINT.search(text) else text
 
 
 # --- document numbers -----------------------------------------------------------
 
 # An issuing code: capitals and digits, pieces joined by "-" (NĐ-CP, QĐ-TTg, SGDĐT-QLT, QH14).
 _CODE = r"[A-ZĐ][A-ZĐ0-9&]*[a-zđ]?(?:-[A-ZĐ0-9][A-ZĐ0-9&]*[a-zđ]?)*"
-_DOCUMENT_WORDS = (
-    "số|nghị định|nghị quyết|quyết định|thông tư|chỉ thị|công văn|văn bản|luật|thông báo|kế hoạch|"
-    "báo cáo|tờ trình|công điện|hướng dẫn|pháp lệnh|quy định|kết luận|quy chuẩn|tiêu chuẩn"
-)
-_DOCUMENT_CUE = "|".join(w[0].upper() + w[1:] + "|" + w for w in _DOCUMENT_WORDS.split("|"))
-_DOCUMENT = re.compile(
-    rf"(?P<cue>(?<!\w)(?:{_DOCUMENT_CUE}) )?(?<![\w/.,])(?P<number>\d+(?=/)(?:/\d+)*(?:/{_CODE})*)(?![\w/])"
-)
+_DOCUMENT_CUE = cue_pattern(
+    ("số", "nghị định", "nghị quyết", "quyết định", "thông tư", "chỉ thị", "công văn", "văn bản", "luật",
+     "thông báo", "kế hoạch", "báo cáo", "tờ trình", "công điện", "hướng dẫn", "pháp lệnh", "quy định",
+     "kết luận", "quy chuẩn", "tiêu chuẩn")
+)  # fmt: skip
+_DOCUMENT = re.compile(rf"(?<![\w/.,])\d+(?=/)(?:/\d+)*(?:/{_CODE})*(?![\w/])")
 _CODE_PIECES = re.compile(r"\d+|[^\W\d_]+")
 
 
@@ -65,16 +67,16 @@ def _read_code_piece(piece: str) -> str:
 
 
 def _read_document(match: re.Match) -> str:
-    cue, number = match.group("cue") or "", match.group("number")
-    if not cue and not re.search(r"/[A-ZĐ]", number):
-        return match.group()
+    number = match.group()
+    if "/" not in number or not (re.search(r"/[A-ZĐ]", number) or cue_before(_DOCUMENT_CUE, match.string, match.start())):
+        return number
     parts = []
     for part in number.split("/"):
         if part.isdigit():
             parts.append(read_integer_string(part.lstrip("0") or "0"))
         else:
             parts.append(" ".join(_read_code_piece(p) for p in _CODE_PIECES.findall(part)))
-    return cue + " trên ".join(parts)
+    return " trên ".join(parts)
 
 
 def read_document_numbers(text: str) -> str:
@@ -91,8 +93,8 @@ def read_document_numbers(text: str) -> str:
 # --- phone numbers ----------------------------------------------------------------
 
 _PHONE = re.compile(
-    r"(?<![\w.,/+])(?:\+84[ .-]?|0)\d{2,4}(?:[ .-]?\d{2,4}){1,3}(?![\w]|[.,]\d)"
-    r"|(?<![\w.,/])1[89]00(?:[ .]?\d{2,4}){1,2}(?![\w]|[.,]\d)"
+    r"(?:\+(?<![\w.,/+].)84[ .-]?|0(?<![\w.,/+].))\d{2,4}(?:[ .-]?\d{2,4}){1,3}(?!\w|[.,]\d)"
+    r"|1(?<![\w.,/].)[89]00(?:[ .]?\d{2,4}){1,2}(?!\w|[.,]\d)"
 )
 
 
@@ -145,7 +147,8 @@ def read_dotted_codes(text: str) -> str:
 
 
 _MIXED = re.compile(r"(?<![\w])(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]+(?![\w])")
-_LETTER_DIGIT_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=\d)|(?<=\d)-(?=[^\W\d_])")
+_LETTER_BY_DIGIT = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
+_LETTER_DIGIT_HYPHEN = re.compile(r"-(?<=[^\W\d_]-)(?=\d)|-(?<=\d-)(?=[^\W\d_])")
 
 
 def _read_mixed(match: re.Match) -> str:
@@ -170,4 +173,6 @@ def read_letter_digit_codes(text: str) -> str:
     Runs of one or two digits are numbers (G7, F0, ST25), longer runs digits
     (flight VJ963); capitals are spelled, lower-case pieces kept (2in1, "đạt868").
     """
-    return _MIXED.sub(_read_mixed, _LETTER_DIGIT_HYPHEN.sub(" ", text))
+    if "-" in text:
+        text = _LETTER_DIGIT_HYPHEN.sub(" ", text)
+    return _MIXED.sub(_read_mixed, text) if _LETTER_BY_DIGIT.search(text) else text

@@ -135,14 +135,26 @@ def read_day(value: int) -> str:
 # A number as written in Vietnamese text, most specific form first: thousands
 # with dots (1.665.978, 1.237,73), English thousands with two or more comma
 # groups (686,977,200), a decimal comma (0,5), an English decimal point (1.5),
-# plain digits. Meant to be preceded by a `(?<![\d.,])` guard.
-NUMBER = (
-    r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d|\.\d)"
-    r"|\d{1,3}(?:,\d{3}){2,}(?!\d|,\d)"
-    r"|\d+,\d+"
-    r"|\d+\.\d+(?!\d|\.\d)"
-    r"|\d+)"
+# plain digits. Written as its first digit and the rest, see `number_pattern`.
+_AFTER_FIRST_DIGIT = (
+    r"(?:\d{0,2}(?:\.\d{3})+(?:,\d+)?(?!\d|\.\d)"
+    r"|\d{0,2}(?:,\d{3}){2,}(?!\d|,\d)"
+    r"|\d*,\d+"
+    r"|\d*\.\d+(?!\d|\.\d)"
+    r"|\d*)"
 )
+
+
+def number_pattern(name: str, not_after: str = r"\w.,:") -> str:
+    """A written number in group `name`, not preceded by a character in `not_after`.
+
+    The pattern starts with a plain digit and checks what precedes it only
+    then: a regex that starts with a look-behind is tried at every position of
+    the text, one that starts with a digit lets the engine skip to digits (the
+    whole normalizer ran a third faster for it).
+    """
+    guard = rf"(?<![{not_after}]\d)" if not_after else ""
+    return rf"(?P<{name}>\d{guard}{_AFTER_FIRST_DIGIT})"
 _DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,(\d+))?")
 _COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3}){2,}")
 

@@ -30,9 +30,10 @@ from speech.normalize.letters import UPPER, UPPER_ANY, read_capitals, spell
 from speech.normalize.quantities import read_counts, read_plain_numbers, read_ranges, read_units
 from speech.normalize.roman import read_roman_numerals
 
-_CAPITALS = re.compile(rf"(?<!\w)[{UPPER_ANY}]{{2,}}(?!\w)")
+# Both start with the capital and only then look behind it: the engine skips to capitals.
+_CAPITALS = re.compile(rf"[{UPPER_ANY}](?<!\w.)[{UPPER_ANY}]+(?!\w)")
 # A lone capital consonant ("vitamin C", "hạng B"); lone vowels read as themselves.
-_LONE_CONSONANT = re.compile(rf"(?<!\w)[{''.join(c for c in UPPER if c not in 'AĂÂEÊIOÔƠUƯY')}](?!\w)")
+_LONE_CONSONANT = re.compile(rf"[{''.join(c for c in UPPER if c not in 'AĂÂEÊIOÔƠUƯY')}](?<!\w.)(?!\w)")
 _SYMBOLS = {
     "&": " và ", "+": " cộng ", "=": " bằng ", "~": " khoảng ", "≈": " khoảng ", ">": " lớn hơn ",
     "<": " nhỏ hơn ", "≥": " lớn hơn hoặc bằng ", "≤": " nhỏ hơn hoặc bằng ", "@": " a còng ",

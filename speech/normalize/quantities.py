@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from speech.normalize.numbers import NUMBER, number_value, read_digits, read_int, read_number, read_ordinal
+from speech.normalize.context import cue_before, cue_pattern
+from speech.normalize.numbers import number_pattern, number_value, read_digits, read_int, read_number, read_ordinal
 
 # Units after a number, as a reader says them. Case matters: "MW" is not "mW".
 UNITS = {
@@ -34,7 +35,6 @@ _STANDALONE = ("km", "km2", "m2", "m3", "cm2", "cm3", "kg", "ha", "MW", "kW", "k
 
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _SCALE = "nghìn|ngàn|triệu|tỷ|tỉ|trăm|chục|vạn"
-_GUARD = r"(?<![\w.,:])"
 
 
 def _unit_words(unit: str, per: str | None) -> str:
@@ -47,9 +47,10 @@ def _unit_words(unit: str, per: str | None) -> str:
 
 # --- ranges --------------------------------------------------------------------------
 
-_CHAIN = re.compile(rf"{_GUARD}{NUMBER}(?:-{NUMBER}){{2,}}(?![\w-])")
+_CHAIN = re.compile(rf"{number_pattern('a')}(?:-{number_pattern('b', '')}){{2,}}(?![\w-])")
 _RANGE = re.compile(
-    rf"{_GUARD}(?P<a>{NUMBER})(?P<unit>%| ?(?:{_UNIT})(?!\w))?(?P<dash> ?[-–—] ?)(?P<b>{NUMBER})(?![\d/]|[.,]\d|-\d)"
+    rf"{number_pattern('a')}(?P<unit>%| ?(?:{_UNIT})(?!\w))?(?P<dash> ?[-–—] ?){number_pattern('b', '')}"
+    r"(?![\d/]|[.,]\d|-\d)"
 )
 _SCORE_CUES = re.compile(r"(?:tỷ số|tỉ số|thắng|thua|hòa|hoà|cách biệt|chung cuộc|tỷ lệ|tỉ lệ|sơ đồ)\W*(?:\w+\W+){0,2}$")
 
@@ -72,17 +73,21 @@ def read_ranges(text: str) -> str:
 # --- units, money, percentages ---------------------------------------------------------
 
 # A minus sign: a dash glued to a number, after a space or bracket (-5°C, "GMD -600 đồng").
-_NEGATIVE = re.compile(r"(?:^|(?<=[\s(\[:;]))-(?=\d)", re.MULTILINE)
-_CURRENCY_FIRST = re.compile(rf"(?P<sign>US\$|\$|€|£|¥) ?(?P<n>{NUMBER})(?: (?P<scale>{_SCALE}))?")
+_NEGATIVE = re.compile(r"-(?<![^\s(\[:;]-)(?=\d)")
+_CURRENCY_FIRST = re.compile(rf"(?P<sign>US\$|\$|€|£|¥) ?{number_pattern('n', '')}(?: (?P<scale>{_SCALE}))?")
 _CURRENCY_NAMES = {"US$": "đô la Mỹ", "$": "đô la", "€": "ơ rô", "£": "bảng Anh", "¥": "yên"}
 _WITH_UNIT = re.compile(
-    rf"{_GUARD}(?P<n>{NUMBER}) ?(?P<unit>{_UNIT})(?:/(?P<per>{_UNIT}|[^\W\d_]+))?(?!\w|-\w)"
+    rf"{number_pattern('n')} ?(?P<unit>{_UNIT})(?:/(?P<per>{_UNIT}|[^\W\d_]+))?(?!\w|-\w)"
 )
-_PERCENT = re.compile(rf"{_GUARD}(?P<n>{NUMBER}) ?%")
-_AFTER_SCALE = re.compile(rf"(?<!\w)(?P<scale>{_SCALE}|vài|mấy|hàng) (?P<unit>{'|'.join(_STANDALONE)})(?!\w)")
-# "triệu đồng/tháng", "đô la Mỹ/tấn" (USD is expanded before this pass): a price per something.
+_PERCENT = re.compile(rf"{number_pattern('n')} ?%")
+_SCALE_CUE = cue_pattern((*_SCALE.split("|"), "vài", "mấy", "hàng"))
+_STANDALONE_UNIT = re.compile(rf"(?:{'|'.join(sorted(_STANDALONE, key=len, reverse=True))})(?!\w)")
+# "triệu đồng/tháng", "đô la Mỹ/tấn" (USD is expanded before this pass), "con/giờ": a rate.
 _PER_MONEY = re.compile(r"(?<!\w)(?P<money>đồng|đô la Mỹ|đô la|ơ rô|nhân dân tệ)/(?=[^\W\d_])")
-_DIGIT_UNIT = re.compile(r"(?<![\w])(?P<unit>k?m[23]|cm[23])(?![\w])|(?<=\w)/(?P<per>k?m[23]|km|h)(?!\w)")
+_PER_WORD = re.compile(
+    r"/(?<=\w/)(?<!ngày/)(?<!giờ/)(?<!tháng/)(?<!năm/)(?=(?:giờ|ngày|tuần|tháng|năm|quý|lượt|người|hộ|suất|lần)(?!\w))"
+)
+_DIGIT_UNIT = re.compile(r"(?P<unit>[kc]?m[23])(?!\w)|/(?<=\w/)(?P<per>k?m[23]|km|h)(?!\w)")
 
 
 def _with_unit(match: re.Match) -> str:
@@ -100,7 +105,15 @@ def _currency_first(match: re.Match) -> str:
 def _digit_unit(match: re.Match) -> str:
     if match["per"]:
         return " trên " + UNITS[match["per"]]
-    return UNITS[match["unit"]]
+    start = match.start()
+    return match.group() if start and match.string[start - 1].isalnum() else UNITS[match["unit"]]
+
+
+def _standalone_unit(match: re.Match) -> str:
+    """ "triệu m3", "hàng trăm km": a unit after a number word, not after digits."""
+    if cue_before(_SCALE_CUE, match.string, match.start()) is None:
+        return match.group()
+    return UNITS[match.group()]
 
 
 def read_units(text: str) -> str:
@@ -109,19 +122,20 @@ def read_units(text: str) -> str:
     text = _CURRENCY_FIRST.sub(_currency_first, text)
     text = _WITH_UNIT.sub(_with_unit, text)
     text = _PERCENT.sub(lambda m: f"{read_number(m['n'])} phần trăm", text)
-    text = _AFTER_SCALE.sub(lambda m: f"{m['scale']} {UNITS[m['unit']]}", text)
+    text = _STANDALONE_UNIT.sub(_standalone_unit, text)
     if "/" in text:
         text = _PER_MONEY.sub(lambda m: f"{m['money']} một ", text)
+        text = _PER_WORD.sub(" một ", text)
     return _DIGIT_UNIT.sub(_digit_unit, text)
 
 
 # --- ordinals, fractions, plain numbers ----------------------------------------------
 
-_ORDINAL = re.compile(r"(?<!\w)(?P<cue>[Tt]hứ) (?P<n>\d+)(?![\d]|[.,]\d|\w)")
-_TIMES = re.compile(r"(?<=\d) ?[x×] ?(?=\d)")
-_FRACTION = re.compile(r"(?<![\w.,/])(?P<a>\d+)/(?P<b>\d+)(?![\w/]|[.,]\d)")
-_RATIO = re.compile(r"(?<=\d):(?=\d)")
-_PLAIN = re.compile(rf"(?<![\d]){NUMBER}")
+_ORDINAL = re.compile(r"(?P<cue>[Tt](?<!\w.)hứ) (?P<n>\d+)(?!\d|[.,]\d|\w)")
+_TIMES = re.compile(r"(?P<a>\d) ?[x×] ?(?=\d)")
+_FRACTION = re.compile(r"(?P<a>\d(?<![\w.,/]\d)\d*)/(?P<b>\d+)(?![\w/]|[.,]\d)")
+_RATIO = re.compile(r":(?<=\d:)(?=\d)")
+_PLAIN = re.compile(number_pattern("n", r"\d"))
 _ANY_DIGITS = re.compile(r"\d+")
 
 
@@ -135,7 +149,7 @@ def _fraction(match: re.Match) -> str:
 def read_counts(text: str) -> str:
     """Ordinals ("thứ 2" -> "thứ hai", "thứ 4" -> "thứ tư"), "x" between numbers, fractions, ratios."""
     text = _ORDINAL.sub(lambda m: f"{m['cue']} {read_ordinal(int(m['n']))}", text)
-    text = _TIMES.sub(" nhân ", text)
+    text = _TIMES.sub(r"\g<a> nhân ", text)
     if "/" in text:
         text = _FRACTION.sub(_fraction, text)
     return _RATIO.sub(" ", text) if ":" in text else text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from speech.normalize.context import cue_before, cue_pattern
 from speech.normalize.numbers import read_int, read_ordinal
 
 # Strict form: rejects "IIII", "VV", "IC"; the lookahead rejects the empty string.
@@ -18,14 +19,13 @@ ROMAN = r"(?=[XVI])X{0,3}(?:IX|IV|V?I{0,3})"
 _ROMAN_FULL = re.compile(ROMAN)
 _VALUES = {"I": 1, "V": 5, "X": 10}
 
-_CUES = (
-    "đại hội", "Đại hội Đảng", "khóa", "khoá", "thế kỷ", "thế kỉ", "chương", "phần", "mục", "tập", "kỳ", "kì",
-    "hội nghị Trung ương", "thế chiến", "chiến tranh thế giới", "quân khu", "vùng", "nhóm", "hạng", "cấp",
-    "loại", "giai đoạn", "đợt",
+_CUE = cue_pattern(
+    ("đại hội", "Đại hội Đảng", "khóa", "khoá", "thế kỷ", "thế kỉ", "chương", "phần", "mục", "tập", "kỳ", "kì",
+     "hội nghị Trung ương", "thế chiến", "chiến tranh thế giới", "quân khu", "vùng", "nhóm", "hạng", "cấp",
+     "loại", "giai đoạn", "đợt", "thứ")
 )  # fmt: skip
-_CUE = "|".join(re.escape(form) for w in _CUES for form in {w, w[0].upper() + w[1:]})
-_WITH_CUE = re.compile(rf"(?<!\w)(?P<cue>{_CUE}|[Tt]hứ) (?P<n>{ROMAN})(?!\w)")
-_BARE = re.compile(rf"(?<!\w)(?=[IVX]{{2}})(?P<n>{ROMAN})(?!\w)")
+# Consume a first I, V or X, then check it starts a word: the engine jumps between capitals.
+_NUMERAL = re.compile(r"[IVX](?<!\w[IVX])[IVX]*(?!\w)")
 
 
 def roman_value(numeral: str) -> int | None:
@@ -37,15 +37,15 @@ def roman_value(numeral: str) -> int | None:
     return sum(-v if i + 1 < len(values) and values[i + 1] > v else v for i, v in enumerate(values))
 
 
-def _with_cue(match: re.Match) -> str:
-    cue, value = match["cue"], roman_value(match["n"])
-    return f"{cue} {read_ordinal(value) if cue.lower() == 'thứ' else read_int(value)}"
-
-
-def _bare(match: re.Match) -> str:
-    return read_int(roman_value(match["n"]))
+def _numeral(match: re.Match) -> str:
+    numeral = match.group()
+    value = roman_value(numeral)
+    cue = cue_before(_CUE, match.string, match.start())
+    if value is None or (cue is None and len(numeral) < 2):
+        return numeral
+    return read_ordinal(value) if cue and cue.lower() == "thứ" else read_int(value)
 
 
 def read_roman_numerals(text: str) -> str:
     """ "Đại hội XIII" -> "Đại hội mười ba", "lần thứ IV" -> "lần thứ tư", "thế kỷ XXI" -> "thế kỷ hai mươi mốt"."""
-    return _BARE.sub(_bare, _WITH_CUE.sub(_with_cue, text))
+    return _NUMERAL.sub(_numeral, text)
