@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -121,6 +122,12 @@ CASES = [
     ("vào 14g30 chiều", "vào mười bốn giờ ba mươi phút chiều"),
     ("làm việc 8h-10h", "làm việc tám giờ đến mười giờ"),
     ("tỷ lệ góp vốn 50:50", "tỷ lệ góp vốn năm mươi năm mươi"),
+    ("nghe nhạc từ 8g-10g", "nghe nhạc từ tám giờ đến mười giờ"),
+    ("lúc 8g sáng", "lúc tám giờ sáng"),
+    ("thêm 5g muối", "thêm năm gam muối"),
+    ("về đích sau 36h36'31\"", "về đích sau ba mươi sáu giờ ba mươi sáu phút ba mươi mốt giây"),
+    ("Hôm 18/4, đại diện công đoàn", "Hôm mười tám tháng tư, đại diện công đoàn"),
+    ("kể từ tháng 1-8/2020", "kể từ tháng một đến tháng tám năm hai nghìn không trăm hai mươi"),
     # ranges
     ("Giai đoạn 2021 - 2025.", "Giai đoạn hai nghìn không trăm hai mươi mốt đến hai nghìn không trăm hai mươi lăm."),
     ("nhiệm kỳ 2021-2026", "nhiệm kỳ hai nghìn không trăm hai mươi mốt đến hai nghìn không trăm hai mươi sáu"),
@@ -188,6 +195,10 @@ CASES = [
     ("chỉ $5", "chỉ năm đô la"),
     ("thu US$2 tỷ", "thu hai tỷ đô la Mỹ"),
     ("giá 20 EUR", "giá hai mươi ơ rô"),
+    ("công suất 2.000 con/giờ", "công suất hai nghìn con một giờ"),
+    ("tỷ lệ 70-80% số hộ", "tỷ lệ bảy mươi đến tám mươi phần trăm số hộ"),
+    ("nhóm liều 25mcg", "nhóm liều hai mươi lăm mi crô gam"),
+    ("xuống tới -70 ⁰C", "xuống tới âm bảy mươi độ xê"),
     # phone numbers and codes
     ("Đường dây nóng: 0912.345.678", "Đường dây nóng: không chín một hai, ba bốn năm, sáu bảy tám"),
     ("Gọi 0912345678 ngay.", "Gọi không chín một hai, ba bốn năm, sáu bảy tám ngay."),
@@ -206,6 +217,8 @@ CASES = [
     ("mạng 5G", "mạng năm giê"),
     ("thông điệp 5K", "thông điệp năm ca"),
     ("biến thể B.1.617", "biến thể bê chấm một chấm sáu một bảy"),
+    ("biến thể B1.1.7", "biến thể bê một chấm một chấm bảy"),
+    ("Tiêm chủng Covid -19", "Tiêm chủng Cô-vít mười chín"),
     ("dịch Covid-19", "dịch Cô-vít mười chín"),
     ("tiêm vắc xin COVID-19", "tiêm vắc xin Cô-vít mười chín"),
     ("virus SARS-CoV-2", "virus Sác Cô Vi hai"),
@@ -248,6 +261,10 @@ CASES = [
     ("bệnh HIV", "bệnh hát i vê"),
     ("tổ chức WHO", "tổ chức vê kép hát ô"),
     ("GDP tăng", "giê đê pê tăng"),
+    ("cổ phiếu AAA tăng", "cổ phiếu a a a tăng"),
+    ("giá vàng SJC", "giá vàng ét giây xê"),
+    ("Trường CĐ Cơ điện", "Trường cao đẳng Cơ điện"),
+    ("Liên minh châu Âu (EU)", "Liên minh châu Âu (e u)"),
     ("THÔNG BÁO KHẨN", "THÔNG BÁO KHẨN"),
     ("R&D", "rờ và đê"),
     ("v.v. đều tăng", "vân vân đều tăng"),
@@ -263,6 +280,7 @@ CASES = [
     ("A &amp; B", "A và bê"),
     # symbols and leftovers
     ("Kết quả: 2 + 2 = 4", "Kết quả: hai cộng hai bằng bốn"),
+    ("(+5 điểm)", "(cộng năm điểm)"),
     ("màn hình 800x345", "màn hình tám trăm nhân ba trăm bốn mươi lăm"),
     ("dịp 30/4", "dịp ngày ba mươi tháng tư"),
     ("Điểm sàn là 15.", "Điểm sàn là mười lăm."),
@@ -285,8 +303,6 @@ def test_the_table_is_large() -> None:
 
 
 def test_nfd_input_reads_like_nfc() -> None:
-    import unicodedata
-
     text = "Ngày 28/5, UBND tỉnh Thừa Thiên Huế họp về KT-XH."
     assert normalize(unicodedata.normalize("NFD", text)) == normalize(text)
     assert normalize(unicodedata.normalize("NFD", "Sở GD&ĐT")) == "Sở Giáo dục và Đào tạo"
@@ -424,6 +440,12 @@ def test_the_shipped_file_loads_and_documents_its_format() -> None:
     assert table.expansions["UBND"] == "Ủy ban nhân dân"
 
 
+def test_a_decomposed_or_bom_file_still_matches(tmp_path: Path) -> None:
+    path = tmp_path / "abbreviations.tsv"
+    path.write_bytes(b"\xef\xbb\xbf" + unicodedata.normalize("NFD", "HĐND\tHội đồng nhân dân\n").encode())
+    assert Normalizer.from_file(path)("HĐND tỉnh") == "Hội đồng nhân dân tỉnh"
+
+
 # --- threads -------------------------------------------------------------------------------------
 
 
@@ -480,3 +502,4 @@ def test_real_articles_leave_no_digit_and_split_cleanly(shared: Path) -> None:
                 sentence,
                 spoken,
             )
+

@@ -12,11 +12,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from search.text import nfc
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "abbreviations.tsv"
 
 
 class AbbreviationFileError(ValueError):
     """The abbreviations file cannot be used; the message says where and why, in Vietnamese."""
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _trie_pattern(keys: list[str]) -> str:
@@ -37,7 +43,7 @@ def _trie_pattern(keys: list[str]) -> str:
         # A key that ends here comes last: "TP.HCM" is tried before "TP." ends the match.
         if "" in node:
             key = node[""]
-            branches.append(r"(?!\w)" if re.match(r"\w", key[-1]) else "")
+            branches.append(r"(?!\w)" if _is_word_char(key[-1]) else "")
         if len(branches) == 1:
             return branches[0]
         return "(?:" + "|".join(branches) + ")"
@@ -60,7 +66,8 @@ class Abbreviations:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> "Abbreviations":
-        return cls.from_pairs(parse_tsv(path.read_text(encoding="utf-8"), str(path)))
+        # utf-8-sig: a byte-order mark left by a Windows editor is not part of the first key.
+        return cls.from_pairs(parse_tsv(path.read_text(encoding="utf-8-sig"), str(path)))
 
     def expand(self, text: str) -> str:
         """Replace every abbreviation; a dot ending both key and sentence is kept as the full stop."""
@@ -70,10 +77,10 @@ class Abbreviations:
         key = match.group()
         expansion = self.expansions[key]
         end = match.end()
-        if not re.match(r"\w", key[-1]):
+        if not _is_word_char(key[-1]):
             if _LINE_END.match(match.string, end):
                 return expansion + "." if key.endswith(".") else expansion
-            if re.match(r"\w", match.string[end : end + 1]):
+            if _is_word_char(match.string[end : end + 1] or " "):
                 return expansion + " "  # "TP.Vinh": the dot was the only separator
         return expansion
 
@@ -82,9 +89,13 @@ _LINE_END = re.compile(r"[ \t]*(?:\n|$)")
 
 
 def parse_tsv(content: str, source: str) -> dict[str, str]:
-    """Lines `KEY<TAB>READING`; `#` comments and blank lines ignored. Errors name the line."""
+    """Lines `KEY<TAB>READING`; `#` comments and blank lines ignored. Errors name the line.
+
+    Keys and readings are made NFC, like the text they are matched against: an
+    editor that saves decomposed accents must not make "HĐND" silently miss.
+    """
     pairs: dict[str, str] = {}
-    for number, raw in enumerate(content.splitlines(), start=1):
+    for number, raw in enumerate(nfc(content).splitlines(), start=1):
         line = raw.rstrip("\r")
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -93,7 +104,7 @@ def parse_tsv(content: str, source: str) -> dict[str, str]:
         if len(columns) != 2 or not columns[0].strip() or not columns[1].strip():
             raise AbbreviationFileError(f"{where}: cần đúng hai cột (viết tắt, cách đọc) cách nhau bằng một dấu tab")
         key, reading = columns[0].strip(), columns[1].strip()
-        if not re.match(r"\w", key) or key[0].isdigit():
+        if not key[0].isalpha():
             raise AbbreviationFileError(f"{where}: viết tắt “{key}” phải bắt đầu bằng một chữ cái")
         if any(ch.isdigit() for ch in reading):
             raise AbbreviationFileError(f"{where}: cách đọc “{reading}” không được chứa chữ số; hãy viết số bằng chữ")

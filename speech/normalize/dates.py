@@ -29,7 +29,7 @@ def _day(cue: str | None, day: int) -> str:
     cue = (cue or "").lower()
     if cue in ("mồng", "mùng"):
         return read_int(day)
-    return read_day(day) if cue == "ngày" else f"ngày {read_day(day)}"
+    return read_day(day) if cue in ("ngày", "hôm") else f"ngày {read_day(day)}"
 
 
 def _day_month(cue: str | None, day: int, month: int) -> str:
@@ -104,6 +104,17 @@ def _day_month_dash(match: re.Match) -> str:
     return _day_month(cue, day, month) if cue and _valid(day, month) else match.group()
 
 
+_MONTH_RANGE = re.compile(r"(?<=háng )(?P<m1>\d{1,2}) ?[-–] ?(?P<m2>\d{1,2})(?:/(?P<y>\d{4}))?(?![\d/]|[.,]\d|\w)")
+
+
+def _month_range(match: re.Match) -> str:
+    """ "tháng 1-8/2020" -> "tháng một đến tháng tám năm hai nghìn không trăm hai mươi"."""
+    first, last = int(match["m1"]), int(match["m2"])
+    if not 1 <= first < last <= 12:
+        return match.group()
+    return f"{read_month(first)} đến tháng {read_month(last)}{_year(match['y'])}"
+
+
 _MONTH = re.compile(r"(?<=háng )(?P<m>\d{1,2})(?![\d/]|[.,]\d|\w)")
 _QUARTER = re.compile(rf"(?<=[Qq]uý )(?P<q>[1-4]|{ROMAN})(?:\s?[/-]\s?(?P<y>\d{{4}}))?(?![\w/])")
 
@@ -119,6 +130,8 @@ def read_dates(text: str) -> str:
     """Full dates, month/year, day/month where the context says date, "tháng N", quarters."""
     if "uý " in text:
         text = _QUARTER.sub(_quarter, text)
+    if "háng " in text:
+        text = _MONTH_RANGE.sub(_month_range, text)
     if "/" in text or "-" in text or "." in text:
         text = _FULL_DATE.sub(_full_date, text)
     if "/" in text:
@@ -136,7 +149,11 @@ def read_dates(text: str) -> str:
 
 # --- clock times -------------------------------------------------------------------
 
-_HOURS = re.compile(r"(?P<h>\d(?<![\w.,:]\d)\d?) ?(?:h|g(?=\d\d))(?P<min>\d{2})?(?:'|’|p)?(?!\w)")
+_HOURS = re.compile(
+    r"(?P<h>\d(?<![\w.,:]\d)\d?) ?(?P<mark>h|g)(?P<min>\d{2})?(?:['’](?:(?P<s>\d{2})(?:\"|”|'')?)?|p)?(?!\w)"
+)
+# "8g" is eight o'clock after these words, otherwise eight grams ("5g muối").
+_HOUR_CUE = cue_pattern(("lúc", "từ", "đến", "tới", "vào", "trước", "sau"))
 _CLOCK = re.compile(r"(?P<h>\d(?<![\w.,:]\d)\d?):(?P<min>\d{2})(?::(?P<s>\d{2}))?(?![\d:]|\w)")
 
 
@@ -150,8 +167,10 @@ def _clock_words(hours: int, minutes: int, seconds: int = 0) -> str:
 
 
 def _hours(match: re.Match) -> str:
-    hours, minutes = int(match["h"]), int(match["min"] or 0)
-    return _clock_words(hours, minutes) if minutes < 60 else match.group()
+    hours, minutes, seconds = int(match["h"]), int(match["min"] or 0), int(match["s"] or 0)
+    if match["mark"] == "g" and not match["min"] and not cue_before(_HOUR_CUE, match.string, match.start()):
+        return match.group()
+    return _clock_words(hours, minutes, seconds) if minutes < 60 and seconds < 60 else match.group()
 
 
 def _clock(match: re.Match) -> str:

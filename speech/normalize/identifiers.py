@@ -68,8 +68,9 @@ def _read_code_piece(piece: str) -> str:
 
 def _read_document(match: re.Match) -> str:
     number = match.group()
-    if "/" not in number or not (re.search(r"/[A-ZĐ]", number) or cue_before(_DOCUMENT_CUE, match.string, match.start())):
-        return number
+    has_code = re.search(r"/[A-ZĐ]", number) is not None
+    if not has_code and cue_before(_DOCUMENT_CUE, match.string, match.start()) is None:
+        return number  # a date or a fraction, for the rules after this one
     parts = []
     for part in number.split("/"):
         if part.isdigit():
@@ -113,10 +114,10 @@ def _read_phone(match: re.Match) -> str:
     digits = "".join(groups)
     if not _is_phone(digits, international):
         return written
-    if len(groups) == 1 and len(digits) >= 10:
-        # Unseparated: 0912 345 678, or 024 3825 1234 for an eleven-digit landline.
-        first = 4 if len(digits) == 10 else 3
-        groups = [digits[:first], digits[first:-4 if first == 3 else 7], digits[-4 if first == 3 else 7 :]]
+    if len(groups) == 1 and len(digits) == 10:  # unseparated mobile: 0912 345 678
+        groups = [digits[:4], digits[4:7], digits[7:]]
+    elif len(groups) == 1 and len(digits) == 11:  # unseparated landline: 024 3825 1234
+        groups = [digits[:3], digits[3:7], digits[7:]]
     spoken = ", ".join(read_digits(group) for group in groups)
     return f"cộng tám tư, {spoken}" if international else spoken
 
@@ -168,7 +169,7 @@ def _read_mixed(match: re.Match) -> str:
 
 
 def read_letter_digit_codes(text: str) -> str:
-    """ "H5N1" -> "hát năm nờ một", "VJ963" -> "vê gi chín sáu ba", "Covid-19" -> "Covid mười chín".
+    """ "H5N1" -> "hát năm nờ một", "VJ963" -> "vê giây chín sáu ba", "Covid-19" -> "Covid mười chín".
 
     Runs of one or two digits are numbers (G7, F0, ST25), longer runs digits
     (flight VJ963); capitals are spelled, lower-case pieces kept (2in1, "đạt868").

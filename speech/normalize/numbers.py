@@ -73,8 +73,6 @@ def _int_words(value: int, leading: bool) -> list[str]:
 
 def read_int(value: int) -> str:
     """A non-negative integer in words: 1665978 -> "một triệu sáu trăm ... bảy mươi tám"."""
-    if value < 0:
-        return "âm " + read_int(-value)
     if value == 0:
         return DIGITS[0]
     return " ".join(_int_words(value, leading=True))
@@ -82,7 +80,7 @@ def read_int(value: int) -> str:
 
 def read_digits(digits: str) -> str:
     """Digit by digit, as for phone numbers and codes: "0912" -> "không chín một hai"."""
-    return " ".join(DIGITS[int(d)] for d in digits if d.isdigit())
+    return " ".join(DIGITS[int(d)] for d in digits)
 
 
 def read_integer_string(digits: str, max_digits: int = MAX_QUANTITY_DIGITS) -> str:

@@ -2,9 +2,9 @@
 
 Order matters: each pass turns some digits or letters into words, and later
 passes only see what is left. Identifiers go first (their digits are not
-amounts), then abbreviations, dates, ranges, times and Roman numerals, then
-amounts, and last a sweep that reads any digit still there and spells unknown
-capitals. Every pass is a pure function of its input and the tables are
+amounts), then abbreviations, dates, dotted codes, ranges, times and Roman
+numerals, then amounts, and last a sweep that reads any digit still there and
+spells unknown capitals. Every pass is a pure function of its input and the tables are
 immutable, so one Normalizer serves any number of threads.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 
 from speech.normalize.abbreviations import DEFAULT_PATH, Abbreviations
@@ -41,7 +41,8 @@ _SYMBOLS = {
     "*": " ", "#": " ", "|": ", ", "_": " ", "^": " ", "\\": " ", "•": " ", "·": " ",
 }  # fmt: skip
 _SYMBOL = re.compile("|".join(re.escape(s) for s in _SYMBOLS))
-_SPACE_BEFORE_PUNCTUATION = re.compile(r" +(?=[.,;:!?…)\]”’»])")
+# Words put in by the rules come with spaces; none belongs inside brackets or before punctuation.
+_SPACE_INSIDE_PUNCTUATION = re.compile(r" +(?=[.,;:!?…)\]”’»])|(?<=[(\[“‘«]) +")
 
 
 def read_capitals_and_symbols(text: str) -> str:
@@ -61,7 +62,7 @@ class Normalizer:
     def from_file(cls, path: Path = DEFAULT_PATH) -> "Normalizer":
         return cls(Abbreviations.load(path))
 
-    @cached_property
+    @property
     def passes(self) -> tuple[Callable[[str], str], ...]:
         return (
             read_addresses,
@@ -84,7 +85,7 @@ class Normalizer:
         text = prepare(text)
         for step in self.passes:
             text = step(text)
-        return _SPACE_BEFORE_PUNCTUATION.sub("", tidy(text))
+        return _SPACE_INSIDE_PUNCTUATION.sub("", tidy(text))
 
 
 @cache

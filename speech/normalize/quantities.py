@@ -17,7 +17,7 @@ UNITS = {
     "km": "ki lô mét", "m": "mét", "cm": "xen ti mét", "mm": "mi li mét",
     "km2": "ki lô mét vuông", "m2": "mét vuông", "cm2": "xen ti mét vuông", "ha": "héc ta",
     "m3": "mét khối", "cm3": "xen ti mét khối", "l": "lít", "ml": "mi li lít", "lít": "lít",
-    "kg": "ki lô gam", "g": "gam", "gr": "gam", "mg": "mi li gam", "tấn": "tấn",
+    "kg": "ki lô gam", "g": "gam", "gr": "gam", "mg": "mi li gam", "mcg": "mi crô gam", "µg": "mi crô gam", "tấn": "tấn",
     "°C": "độ xê", "oC": "độ xê", "°F": "độ ép", "°": "độ",
     "W": "oát", "kW": "ki lô oát", "MW": "mê ga oát", "GW": "gi ga oát", "MWp": "mê ga oát đỉnh",
     "kWp": "ki lô oát đỉnh", "Wh": "oát giờ", "kWh": "ki lô oát giờ", "MWh": "mê ga oát giờ",
@@ -52,7 +52,7 @@ _RANGE = re.compile(
     rf"{number_pattern('a')}(?P<unit>%| ?(?:{_UNIT})(?!\w))?(?P<dash> ?[-–—] ?){number_pattern('b', '')}"
     r"(?![\d/]|[.,]\d|-\d)"
 )
-_SCORE_CUES = re.compile(r"(?:tỷ số|tỉ số|thắng|thua|hòa|hoà|cách biệt|chung cuộc|tỷ lệ|tỉ lệ|sơ đồ)\W*(?:\w+\W+){0,2}$")
+_SCORE_CUES = re.compile(r"(?:tỷ số|tỉ số|thắng|thua|hòa|hoà|cách biệt|chung cuộc|sơ đồ)\W*(?:\w+\W+){0,2}$")
 
 
 def _range(match: re.Match) -> str:
@@ -91,10 +91,7 @@ _DIGIT_UNIT = re.compile(r"(?P<unit>[kc]?m[23])(?!\w)|/(?<=\w/)(?P<per>k?m[23]|k
 
 
 def _with_unit(match: re.Match) -> str:
-    unit = match["unit"]
-    if unit in ("$", "€"):  # written after the number (5$): same words
-        return f"{read_number(match['n'])} {UNITS[unit]}"
-    return f"{read_number(match['n'])} {_unit_words(unit, match['per'])}"
+    return f"{read_number(match['n'])} {_unit_words(match['unit'], match['per'])}"
 
 
 def _currency_first(match: re.Match) -> str:
