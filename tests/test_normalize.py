@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import select
+import subprocess
+import sys
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -351,6 +354,8 @@ SPLITS = [
     ("Tăng 0,5% và 1.5 lần. Giảm 2,3.", ["Tăng 0,5% và 1.5 lần.", "Giảm 2,3."]),
     ("TS. Nguyễn Văn A đến TP. Vinh. Ông nói.", ["TS. Nguyễn Văn A đến TP. Vinh.", "Ông nói."]),
     ("Anh Nguyễn V. An đến.", ["Anh Nguyễn V. An đến."]),
+    ("PGS.TS. Lưu Văn An nói. Hết.", ["PGS.TS. Lưu Văn An nói.", "Hết."]),
+    ("1. Giấy khai sinh. 2. Sổ hộ khẩu.", ["1. Giấy khai sinh.", "2. Sổ hộ khẩu."]),
     ("Ông nói: “Tôi không biết… Có lẽ vậy.” Sau đó ông đi.", ["Ông nói: “Tôi không biết… Có lẽ vậy.”", "Sau đó ông đi."]),
     ('Anh nói "Tôi đi... Anh ở lại" rồi đi.', ['Anh nói "Tôi đi... Anh ở lại" rồi đi.']),
     ("Đã xong... nhưng chưa. Còn nữa? Có!", ["Đã xong... nhưng chưa.", "Còn nữa?", "Có!"]),
@@ -487,6 +492,22 @@ def test_cli_without_text_says_what_it_needs_in_vietnamese() -> None:
     assert "Cần văn bản để đọc" in result.output
 
 
+def test_cli_answers_each_line_before_the_next_arrives() -> None:
+    """A pipe stays interactive: the first answer comes back while standard input is still open."""
+    command = [sys.executable, "-c", "from web.cli import main; main()", "speech", "normalize", "-"]
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8") as child:
+        answers = []
+        for line in ["Ngày 28/5", "UBND tỉnh"]:
+            child.stdin.write(line + "\n")
+            child.stdin.flush()
+            ready, _, _ = select.select([child.stdout], [], [], 20)
+            assert ready, "no answer while input is still open"
+            answers.append(child.stdout.readline().rstrip("\n"))
+        child.stdin.close()
+        assert child.wait(20) == 0
+    assert answers == ["Ngày hai mươi tám tháng năm", "Ủy ban nhân dân tỉnh"]
+
+
 # --- real articles (only where ../shared is present) -------------------------------------------------
 
 
@@ -502,4 +523,5 @@ def test_real_articles_leave_no_digit_and_split_cleanly(shared: Path) -> None:
                 sentence,
                 spoken,
             )
+
 
