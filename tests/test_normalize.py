@@ -359,6 +359,7 @@ SPLITS = [
     ("Ông nói: “Tôi không biết… Có lẽ vậy.” Sau đó ông đi.", ["Ông nói: “Tôi không biết… Có lẽ vậy.”", "Sau đó ông đi."]),
     ('Anh nói "Tôi đi... Anh ở lại" rồi đi.', ['Anh nói "Tôi đi... Anh ở lại" rồi đi.']),
     ("Đã xong... nhưng chưa. Còn nữa? Có!", ["Đã xong... nhưng chưa.", "Còn nữa?", "Có!"]),
+    ("Hết giờ. Đây là hai. Ở đó có ba. Ủy ban họp.", ["Hết giờ.", "Đây là hai.", "Ở đó có ba.", "Ủy ban họp."]),
     ("“Đi đi!” anh nói.", ["“Đi đi!” anh nói."]),
     ("Kết thúc./.", ["Kết thúc./."]),
     ("Kết thúc hội nghị./. Nơi nhận", ["Kết thúc hội nghị./.", "Nơi nhận"]),

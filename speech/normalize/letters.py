@@ -10,6 +10,7 @@ are the ones used when Vietnamese speakers say an acronym: alphabet names
 from __future__ import annotations
 
 import re
+import unicodedata
 
 LETTER_NAMES = {
     "A": "a", "Ă": "á", "Â": "ớ", "B": "bê", "C": "xê", "D": "đê", "Đ": "đê",
@@ -21,8 +22,11 @@ LETTER_NAMES = {
 
 # Upper-case letters that can start or make up an acronym, as a regex class body.
 UPPER = "".join(sorted(LETTER_NAMES))
-# Every upper-case Vietnamese letter, toned vowels included (for all-caps headlines).
-UPPER_ANY = "A-ZĐÀ-ÝĂÂÊÔƠƯẠ-Ỹ"
+# Every upper-case Vietnamese letter, toned vowels included (for all-caps headlines):
+# the capitals whose base letter is A-Z, and Đ.
+UPPER_ANY = "A-ZĐ" + "".join(
+    ch for ch in map(chr, range(0xC0, 0x1EFA)) if ch.isupper() and "A" <= unicodedata.normalize("NFD", ch)[0] <= "Z"
+)
 
 # A Vietnamese syllable: onset, vowel nucleus (with tone marks), coda. All-caps
 # words that fit ("THÔNG", "BÁO") are words, not acronyms.

@@ -20,7 +20,7 @@ import re
 
 _CLOSERS = "\"'”’»)]"
 _BOUNDARY = re.compile(rf"(\./\.|\.{{2,}}|…|[.!?]+)[{re.escape(_CLOSERS)}]*(?=\s+(\S))")
-_STARTS_SENTENCE = re.compile(r"[^\W\d_a-zà-ỹđ]|[\d“\"‘'(«\[\-–—]")
+_OPENERS = "0123456789“\"‘'(«[-–—"
 # Words written with a dot before a name or a place: the dot never ends a sentence.
 _TITLES = frozenset(
     "TP Tp TX TT GS PGS TS TSKH ThS Ths Th BS Bs KS LS CN NSND NSƯT NGƯT TTƯT St Mr Mrs Ms Dr Prof Man".split()
@@ -40,7 +40,8 @@ def _ends_here(line: str, match: re.Match) -> bool:
     mark = match.group(1)
     if mark == "./.":
         return True
-    if not _STARTS_SENTENCE.match(match.group(2)):
+    first = match.group(2)
+    if not (first.isupper() or first in _OPENERS):
         return False
     if mark == "…" or mark.startswith(".."):
         return not _inside_quotes(line, match.end())
