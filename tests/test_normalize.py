@@ -106,6 +106,7 @@ CASES = [
     ("Từ 12/2020 đến nay.", "Từ tháng mười hai năm hai nghìn không trăm hai mươi đến nay."),
     ("Từ tháng 4-2002, ông là thứ trưởng.", "Từ tháng tư năm hai nghìn không trăm linh hai, ông là thứ trưởng."),
     ("trong tháng 4 này", "trong tháng tư này"),
+    ("sinh ngày 2 tháng 10 năm 1997", "sinh ngày mồng hai tháng mười năm một nghìn chín trăm chín mươi bảy"),
     ("Đầu tháng 1 và cuối tháng 11.", "Đầu tháng một và cuối tháng mười một."),
     ("Quý IV/2020 tăng trưởng.", "Quý bốn năm hai nghìn không trăm hai mươi tăng trưởng."),
     ("trong quý I/2021", "trong quý một năm hai nghìn không trăm hai mươi mốt"),

@@ -115,6 +115,8 @@ def _month_range(match: re.Match) -> str:
     return f"{read_month(first)} đến tháng {read_month(last)}{_year(match['y'])}"
 
 
+# A date written in words around its numbers: "ngày 2 tháng 10" -> "ngày mồng hai tháng mười".
+_WORDED_DAY = re.compile(r"(?<=[Nn]gày )(?P<d>\d{1,2})(?= tháng \d)")
 _MONTH = re.compile(r"(?<=háng )(?P<m>\d{1,2})(?![\d/]|[.,]\d|\w)")
 _QUARTER = re.compile(rf"(?<=[Qq]uý )(?P<q>[1-4]|{ROMAN})(?:\s?[/-]\s?(?P<y>\d{{4}}))?(?![\w/])")
 
@@ -143,6 +145,7 @@ def read_dates(text: str) -> str:
     if "-" in text:
         text = _DASH_DAY_MONTH.sub(_day_month_dash, text)
     if "háng " in text:
+        text = _WORDED_DAY.sub(lambda m: read_day(int(m["d"])) if 1 <= int(m["d"]) <= 31 else m.group(), text)
         text = _MONTH.sub(lambda m: read_month(int(m["m"])) if 1 <= int(m["m"]) <= 12 else m.group(), text)
     return text
 
