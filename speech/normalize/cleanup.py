@@ -37,7 +37,9 @@ def _char_fixes() -> dict[str, str]:
         fixes.setdefault(ch, "")
     for ch in "\r\x85\u2028\u2029":
         fixes[ch] = "\n"
-    fixes.update({"\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2024": ".", "\uff05": "%", "\u00ba": "°", "\u02da": "°"})
+    # Minus and hyphen look-alikes, the one-dot leader, full-width %, degree look-alikes (º, ˚).
+    fixes.update({"\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2024": ".", "\uff05": "%"})
+    fixes.update({"\u00ba": "°", "\u02da": "°"})
     fixes.pop("\n", None)
     return fixes
 

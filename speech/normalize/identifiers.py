@@ -18,7 +18,8 @@ from speech.normalize.numbers import read_digits, read_integer_string
 _ADDRESS = re.compile(
     r"(?:https?://|www\.)[^\s<>\"”’)]+[^\s<>\"”’).,;:!?]"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?<![\w@.])[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov|edu|info|int)(?:/[^\s<>\"”’)]*[^\s<>\"”’).,;:!?])?(?![\w.]\w)"
+    r"|(?<![\w@.])[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov|edu|info|int)"
+    r"(?:/[^\s<>\"”’)]*[^\s<>\"”’).,;:!?])?(?![\w.]\w)"
 )
 _ADDRESS_PIECES = re.compile(r"[^\W\d_]+|\d+|[./@:_-]")
 _ADDRESS_MARKS = {".": "chấm", "@": "a còng", "/": "gạch chéo", "-": "gạch ngang", "_": "gạch dưới", ":": ""}
@@ -139,7 +140,8 @@ def _read_dotted(match: re.Match) -> str:
     written = match.group()
     if _THOUSANDS.fullmatch(written):
         return written
-    return " chấm ".join(" ".join(_read_code_piece(p) for p in _CODE_PIECES.findall(part)) for part in written.split("."))
+    parts = (" ".join(_read_code_piece(piece) for piece in _CODE_PIECES.findall(part)) for part in written.split("."))
+    return " chấm ".join(parts)
 
 
 def read_dotted_codes(text: str) -> str:

@@ -17,7 +17,8 @@ UNITS = {
     "km": "ki lô mét", "m": "mét", "cm": "xen ti mét", "mm": "mi li mét",
     "km2": "ki lô mét vuông", "m2": "mét vuông", "cm2": "xen ti mét vuông", "ha": "héc ta",
     "m3": "mét khối", "cm3": "xen ti mét khối", "l": "lít", "ml": "mi li lít", "lít": "lít",
-    "kg": "ki lô gam", "g": "gam", "gr": "gam", "mg": "mi li gam", "mcg": "mi crô gam", "µg": "mi crô gam", "tấn": "tấn",
+    "kg": "ki lô gam", "g": "gam", "gr": "gam", "mg": "mi li gam", "mcg": "mi crô gam", "µg": "mi crô gam",
+    "tấn": "tấn",
     "°C": "độ xê", "oC": "độ xê", "°F": "độ ép", "°": "độ",
     "W": "oát", "kW": "ki lô oát", "MW": "mê ga oát", "GW": "gi ga oát", "MWp": "mê ga oát đỉnh",
     "kWp": "ki lô oát đỉnh", "Wh": "oát giờ", "kWh": "ki lô oát giờ", "MWh": "mê ga oát giờ",
@@ -63,7 +64,7 @@ def _range(match: re.Match) -> str:
 
 
 def read_ranges(text: str) -> str:
-    """ "2021 - 2025", "70-80%", "3-5kg" -> "... đến ..."; a score ("thắng 2-1") or "4-4-2" reads the numbers in turn."""
+    """ "2021 - 2025", "70-80%", "3-5kg" -> "... đến ..."; a score ("thắng 2-1") or "4-4-2": the numbers in turn."""
     if "-" not in text and "–" not in text and "—" not in text:
         return text
     text = _CHAIN.sub(lambda m: m.group().replace("-", " "), text)
