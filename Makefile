@@ -39,4 +39,5 @@ bench: install
 	$(BIN)/python -m bench.index_throughput --corpus $(SHARED)/corpus
 	$(BIN)/python -m bench.relevance --all $(SHARED)/eval
 	$(BIN)/python -m bench.search_latency --corpus $(SHARED)/corpus --eval $(SHARED)/eval/news_title_known_item
+	$(BIN)/python -m bench.normalize_speed --corpus $(SHARED)/corpus
 	$(BIN)/python -m bench.speech --corpus $(SHARED)/corpus

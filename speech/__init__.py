@@ -1,1 +1,1 @@
-"""Text to audio: what an article says, the voices that say it, and the on-disk audio cache."""
+"""Text to audio: Vietnamese normalization, sentence splitting, the voices, and the on-disk audio cache."""

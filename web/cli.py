@@ -6,7 +6,7 @@ import click
 
 from index.cli import index_group
 from search.cli import index_dir_option, resolve_index_dir, search_command
-from speech.cli import audio_group
+from speech.cli import audio_group, speech_group
 
 
 @click.group()
@@ -35,3 +35,4 @@ def serve_command(host: str, port: int, threads: int, index_dir: str | None) -> 
 main.add_command(index_group)
 main.add_command(search_command)
 main.add_command(audio_group)
+main.add_command(speech_group)
