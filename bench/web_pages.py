@@ -1,8 +1,10 @@
 """The web reader's figures: page weight, server time per page type, axe-core results.
 
-    python -m bench.web_pages [--index-dir DIR] [--eval DIR] [--requests N] [--no-http] [--no-axe]
+    python -m bench.web_pages [--corpus DIR | --index-dir DIR] [--eval DIR] [--requests N] [--no-http] [--no-axe]
 
-Needs an index of the shared corpus, built once:
+Runs against the shared corpus's index: by default the one cached in bench/.cache
+(the same one bench.search_latency uses, built on first use), or any index given
+with --index-dir, e.g. one built with
     bantin index build ../shared/corpus --index-dir /tmp/web-corpus-index --jobs 2
 
 Server time is measured three ways in the same run, one request after another,
@@ -34,6 +36,7 @@ from urllib.parse import quote, urlsplit
 
 from waitress.server import create_server
 
+from bench.relevance import ensure_index
 from bench.search_latency import percentiles
 from search.store import IndexStore
 from web import create_app
@@ -198,18 +201,25 @@ def axe_results(base_url: str, pages: dict[str, str]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index-dir", type=Path, default=Path("/tmp/web-corpus-index"))
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument("--index-dir", type=Path, default=None, help="an index already built (default: the cached one)")
     parser.add_argument("--eval", type=Path, default=REPO.parent / "shared" / "eval" / "news_title_known_item")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--no-http", action="store_true", help="skip the waitress column")
     parser.add_argument("--no-axe", action="store_true", help="skip the axe-core runs")
     args = parser.parse_args()
-    store = IndexStore(args.index_dir)
-    if not store.complete_generations():
-        raise SystemExit(f"no index at {args.index_dir}: build it first (see this script's docstring)")
+    if args.index_dir is not None:
+        store = IndexStore(args.index_dir)
+        if not store.complete_generations():
+            raise SystemExit(f"no index at {args.index_dir}: build it first (see this script's docstring)")
+    else:
+        sources = sorted(args.corpus.glob("*.jsonl"))
+        if not sources:
+            raise SystemExit(f"no corpus at {args.corpus}")
+        store = ensure_index(sources, "bantin")
     queries, articles = read_queries(args.eval, args.requests)
 
-    app = create_app({"INDEX_DIR": str(args.index_dir)})
+    app = create_app({"INDEX_DIR": str(store.root)})
     engine = app.extensions["bantin.engine"]
     engine.search("khởi động")  # open the searcher
     # Wait for the suggestion table, which the engine builds in a background thread.
@@ -218,7 +228,7 @@ def main() -> None:
     for query in queries[:5]:  # warm templates and caches
         client.get(f"/search?q={quote(query)}")
 
-    out: dict = {"docs": engine.doc_count(), "index": str(args.index_dir), "timing": "sequential, one client"}
+    out: dict = {"docs": engine.doc_count(), "index": str(store.root), "timing": "sequential, one client"}
     with live_server(app) as base_url:
         http = None if args.no_http else HttpClient(base_url)
         if http is not None:

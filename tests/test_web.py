@@ -217,7 +217,8 @@ def test_local_paths_are_kept() -> None:
 
 
 @pytest.mark.parametrize(
-    "cookies", [{"font": "99"}, {"font": "-1"}, {"font": "2x"}, {"theme": "<script>"}, {"spacing": "\u00a0"}]
+    "cookies",
+    [{"font": "99"}, {"font": "-1"}, {"font": "2x"}, {"font": "²"}, {"font": "07"}, {"theme": "<script>"}, {"spacing": "\u00a0"}],
 )
 def test_bad_cookies_mean_defaults(client, cookies) -> None:
     for name, value in cookies.items():

@@ -22,6 +22,8 @@ COOKIE_FONT = "font"
 COOKIE_SPACING = "spacing"
 COOKIE_THEME = "theme"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+# The cookie values a font step may have ("0".."6"): anything else is the default.
+_STEP_NAMES = frozenset(str(n) for n in range(len(FONT_STEPS)))
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class Display:
         spacing = cookies.get(COOKIE_SPACING, "")
         theme = cookies.get(COOKIE_THEME, "")
         return cls(
-            font=int(font) if font.isdigit() and int(font) < len(FONT_STEPS) else 0,
+            font=int(font) if font in _STEP_NAMES else 0,
             spacing=spacing if spacing in SPACINGS else "normal",
             theme=theme if theme in THEMES else "light",
         )
