@@ -64,6 +64,11 @@ def test_pagination_keeps_the_search(client) -> None:
     assert re.search(r'href="/articles/[^"]+\?q=tinh&amp;page=2"', page)
 
 
+def test_page_past_the_end_leads_back(client) -> None:
+    page = html(client.get("/search?q=tinh&page=40"))
+    assert "Trang 40 không có kết quả" in page and 'href="/search?q=tinh">Về trang kết quả đầu tiên' in page
+
+
 def test_suggestion_and_no_results(client) -> None:
     assert 'Có phải bạn muốn tìm: <a href="/search?q=tuy%E1%BB%83n+sinh">tuyển sinh</a>' in html(
         client.get("/search?q=tuyen+sinh")
