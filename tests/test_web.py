@@ -250,7 +250,7 @@ def test_not_found_is_a_vietnamese_page_or_json(client) -> None:
     page = client.get("/khong-co")
     assert page.status_code == 404 and page.mimetype == "text/html"
     assert '<html lang="vi"' in html(page) and "Không tìm thấy trang" in html(page)
-    assert client.get(f"/articles/khong-co").status_code == 404
+    assert client.get("/articles/khong-co").status_code == 404
     api = client.get("/api/khong-co")
     assert api.status_code == 404 and api.get_json() == {"error": "không có địa chỉ này"}
     wrong = client.get("/preferences")
