@@ -35,9 +35,10 @@ test: install browser
 SHARED := ../shared
 
 # Figures, each with its baseline from the same run (needs ../shared).
-bench: install
+bench: install browser
 	$(BIN)/python -m bench.index_throughput --corpus $(SHARED)/corpus
 	$(BIN)/python -m bench.relevance --all $(SHARED)/eval
 	$(BIN)/python -m bench.search_latency --corpus $(SHARED)/corpus --eval $(SHARED)/eval/news_title_known_item
 	$(BIN)/python -m bench.normalize_speed --corpus $(SHARED)/corpus
 	$(BIN)/python -m bench.speech --corpus $(SHARED)/corpus
+	$(BIN)/python -m bench.web_pages --corpus $(SHARED)/corpus --eval $(SHARED)/eval/news_title_known_item

@@ -12,9 +12,12 @@ from search.store import IndexStore
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Application factory: config from the instance folder, BANTIN_* variables, then `config`."""
+    """Application factory: config from the instance folder, BANTIN_* variables, then `config`.
+
+    Debug stays off unless a configuration turns it on explicitly (only for development).
+    """
     app = Flask(__name__, instance_path=str(data_dir()), instance_relative_config=True)
-    app.config.from_mapping(INDEX_DIR=str(default_index_dir()))
+    app.config.from_mapping(INDEX_DIR=str(default_index_dir()), DEBUG=False, MAX_CONTENT_LENGTH=1024 * 1024)
     app.config.from_pyfile("bantin.cfg", silent=True)
     app.config.from_prefixed_env("BANTIN")
     if config:
@@ -22,8 +25,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["bantin.engine"] = SearchEngine(IndexStore(app.config["INDEX_DIR"]))
 
-    from web import api, pages
+    from web import api, assets, errors, formatting, preferences, reader, request_log, search_pages, security
 
-    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(search_pages.blueprint)
+    app.register_blueprint(reader.blueprint)
     app.register_blueprint(api.blueprint)
+    preferences.register(app)
+    assets.register(app)
+    formatting.register(app)
+    errors.register(app)
+    security.register(app)
+    request_log.register(app)
     return app

@@ -1,4 +1,4 @@
-"""JSON API: /api/search, /api/articles/<id>, /healthz. Errors are JSON too."""
+"""JSON API: /api/search, /api/articles/<id>, /healthz. Errors are JSON too (see web.errors)."""
 
 from __future__ import annotations
 
@@ -16,19 +16,12 @@ def search():
     args, error = search_args(request.args)
     if error:
         return jsonify(error=error), 400
-    try:
-        page = engine().search(**args)
-    except IndexMissing as exc:
-        return jsonify(error=str(exc)), 503
-    return jsonify(page.to_dict())
+    return jsonify(engine().search(**args).to_dict())
 
 
 @blueprint.get("/api/articles/<article_id>")
 def article(article_id: str):
-    try:
-        found = engine().article(article_id)
-    except IndexMissing as exc:
-        return jsonify(error=str(exc)), 503
+    found = engine().article(article_id)
     if found is None:
         return jsonify(error=f"không có bài viết “{article_id}”"), 404
     return jsonify(found.to_dict())
@@ -41,8 +34,3 @@ def healthz():
         return jsonify(status="ok", generation=current.generation.name, documents=current.doc_count())
     except IndexMissing as exc:
         return jsonify(status="no-index", error=str(exc)), 503
-
-
-@blueprint.errorhandler(500)
-def internal_error(error):
-    return jsonify(error="lỗi máy chủ; xin thử lại sau"), 500

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from index.cli import index_group
@@ -25,6 +27,9 @@ def serve_command(host: str, port: int, threads: int, index_dir: str | None) -> 
     from waitress import serve
 
     from web import create_app
+
+    # One line per request (web.request_log) on stderr; waitress's own warnings too.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
     app = create_app({"INDEX_DIR": str(resolve_index_dir(index_dir).root)})
     app.extensions["bantin.engine"].warm(wait=True)

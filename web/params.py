@@ -7,6 +7,11 @@ from typing import Any, Mapping
 
 from search.engine import MAX_PAGE, MAX_PER_PAGE, SORTS, Filters
 
+# The query-string keys of a results page: links to other pages, to an article and
+# back keep exactly these.
+SEARCH_KEYS = ("q", "category", "from", "to", "sort", "page")
+FILTER_KEYS = ("category", "from", "to")
+
 
 def _int(value: str | None, default: int, low: int, high: int) -> int:
     try:
@@ -19,24 +24,30 @@ def _date(value: str | None, name: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"“{name}” phải là ngày dạng YYYY-MM-DD, không phải “{value}”") from None
 
 
-def search_args(args: Mapping[str, str]) -> tuple[dict[str, Any], str | None]:
-    """Keyword arguments for SearchEngine.search, or an error message in Vietnamese."""
+def search_args(args: Mapping[str, str], labels: Mapping[str, str] | None = None) -> tuple[dict[str, Any], str | None]:
+    """Keyword arguments for SearchEngine.search, or an error message in Vietnamese.
+
+    `labels` names the parameters in messages the way the page's form names them.
+    """
+    name = lambda key: (labels or {}).get(key, key)  # noqa: E731
     try:
         filters = Filters(
             category=(args.get("category") or "").strip() or None,
-            date_from=_date(args.get("from"), "from"),
-            date_to=_date(args.get("to"), "to"),
+            date_from=_date(args.get("from"), name("from")),
+            date_to=_date(args.get("to"), name("to")),
         )
     except ValueError as exc:
         return {}, str(exc)
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        return {}, f"“{name('from')}” phải trước hoặc trùng “{name('to')}”"
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
-        return {}, f"“sort” phải là một trong: {', '.join(SORTS)}"
+        return {}, f"“{name('sort')}” phải là một trong: {', '.join(SORTS)}"
     return {
         "text": args.get("q", ""),
         "page": _int(args.get("page"), 1, 1, MAX_PAGE),
@@ -45,3 +56,8 @@ def search_args(args: Mapping[str, str]) -> tuple[dict[str, Any], str | None]:
         "filters": filters,
         "prefix": args.get("prefix") in ("1", "true"),
     }, None
+
+
+def carried(args: Mapping[str, str], keys: tuple[str, ...] = SEARCH_KEYS) -> dict[str, str]:
+    """The non-empty search parameters among `keys`, to rebuild a results URL."""
+    return {key: value.strip() for key in keys if (value := args.get(key) or "").strip()}

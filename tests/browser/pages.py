@@ -1,0 +1,34 @@
+"""The pages every browser check visits, and small helpers to read a page's state."""
+
+from __future__ import annotations
+
+ARTICLE = "2024-03-15-tuyen-sinh-lop-10"
+OTHER_ARTICLE = "2023-06-27-thi-tot-nghiep-thpt"
+
+PAGES = {
+    "home": "/",
+    "results": "/search?q=tinh",
+    "no-results": "/search?q=xyzzy+qwrty",
+    "article": f"/articles/{ARTICLE}?q=tuyen+sinh",
+}
+
+THEMES = ("light", "dark", "contrast")
+LARGEST_FONT = 6
+FONT_STEPS = (100, 125, 150, 175, 200, 225, 250)
+DEFAULT_PX = 16  # Chromium's default font size: every step is relative to it
+
+
+def root_font_px(page) -> float:
+    return page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+
+
+def font_px(page, selector: str) -> float:
+    return page.evaluate("s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)", selector)
+
+
+def wait_for_display(page, key: str, value: str | int) -> None:
+    """Wait until <html data-KEY> is VALUE. A function, not an expression string:
+    Playwright evaluates expression strings with eval(), which the page's CSP forbids."""
+    page.wait_for_function(
+        "([k, v]) => document.documentElement.dataset[k] === v", arg=[key, str(value)]
+    )
