@@ -23,7 +23,7 @@ from index.progress import Progress, SilentProgress
 from index.sources.errors import SkippedSource
 from index.sources.reader import estimate_count, read_sources
 from search.article import Article
-from search.schema import SCHEMA_VERSION, build_schema, to_document
+from search.schema import SCHEMA_VERSION, build_schema, codec, to_document
 from search.store import Generation, IndexMissing, IndexStore
 
 LOCK_FILE = "build.lock"
@@ -92,6 +92,10 @@ def _unique(sources: Sequence[str], report: BuildReport) -> Iterator[Article]:
             yield item
 
 
+def _is_ours(ix) -> bool:
+    return ix.schema.names() == build_schema().names()
+
+
 def _write(
     ix,
     articles: Iterable[Article],
@@ -103,7 +107,9 @@ def _write(
 ) -> dict[str, str]:
     """Add `articles` (after deleting `deletions`) and commit; return id -> content hash."""
     use_workers = jobs > 1 and expected >= PARALLEL_THRESHOLD
-    writer = ParallelWriter(ix, procs=jobs, limitmb=WRITER_MEMORY_MB) if use_workers else ix.writer(limitmb=WRITER_MEMORY_MB)
+    # A benchmark's own schema gets Whoosh's default format, as a plain Whoosh user would.
+    options = {"limitmb": WRITER_MEMORY_MB, **({"codec": codec()} if _is_ours(ix) else {})}
+    writer = ParallelWriter(ix, procs=jobs, **options) if use_workers else ix.writer(**options)
     written: dict[str, str] = {}
     try:
         for article_id in deletions:

@@ -20,14 +20,16 @@ from search.postings import Columns
 from search.query import parse_query
 from search.ranking import Filters, Ranker
 from search.results import Facet, Hit, SearchPage
-from search.schema import ALL_FOLDED, TEXT_FIELDS, from_stored, folded
-from search.snippets import highlighter, match_spans, snippet
+from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, TITLE_BIGRAMS, folded, from_stored
+from search.snippets import Highlighter, match_spans, snippet
 from search.store import POINTER, Generation, IndexMissing, IndexStore
 from search.suggest import Suggester
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 SORTS = ("relevance", "date")
+# Every field whose BM25 scores need document lengths.
+SCORED_FIELDS = (ALL_FOLDED, ALL_ACCENTED, TITLE_BIGRAMS, TEXT_BIGRAMS, *TEXT_FIELDS, *map(folded, TEXT_FIELDS))
 __all__ = ["Filters", "SearchEngine", "MAX_PAGE", "MAX_PER_PAGE", "SORTS"]
 
 
@@ -40,6 +42,7 @@ class _Live:
         self.columns = Columns(self.searcher.reader())
         self.ranker = Ranker(self.searcher, self.columns)
         self.suggester = Suggester(self.searcher.reader())
+        self.highlighter = Highlighter(self.searcher.reader())
         # The suggestion table and the per-document arrays take seconds on a large
         # index: build them now, off the request path, not in the first search.
         self.ready = threading.Event()
@@ -47,7 +50,8 @@ class _Live:
 
     def _prepare(self) -> None:
         try:
-            self.columns.warm([ALL_FOLDED, *TEXT_FIELDS, *(folded(name) for name in TEXT_FIELDS)])
+            self.columns.warm(SCORED_FIELDS)
+            self.highlighter.prepare()
             self.suggester.table()
         finally:
             self.ready.set()
@@ -144,7 +148,7 @@ class SearchEngine:
         partial = partial or (bool(plan.unknown) and bool(ranked.top))
         hits = ranked.top[(page - 1) * per_page : page * per_page]
         searcher = live.searcher
-        pattern = highlighter(plan.highlight) if snippets else None
+        pattern = live.highlighter.pattern(plan.highlight) if snippets else None
         suggestion = live.suggester.suggest(" ".join(parsed.plain + parsed.phrases)) if suggest else None
         return SearchPage(
             query=parsed.text,

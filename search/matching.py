@@ -24,7 +24,7 @@ from whoosh.reading import IndexReader
 
 from search.analysis import folded_analyzer, syllable_analyzer, word_analyzer
 from search.query import ParsedQuery
-from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, TITLE_BIGRAMS, folded
+from search.schema import ALL_ACCENTED, ALL_FOLDED, PHRASES, TEXT_BIGRAMS, TITLE_BIGRAMS, folded
 from search.text import has_diacritics
 
 _SYLLABLES = folded_analyzer()
@@ -114,7 +114,7 @@ def _phrase_query(text: str) -> Query:
     syllables = _syllables(text)
     if len(syllables) == 1:
         return Term(ALL_FOLDED, syllables[0])
-    return Or([Phrase(folded(name), syllables) for name in TEXT_FIELDS])
+    return Phrase(PHRASES, syllables)
 
 
 def _exact_syllables(typed: str) -> list[str]:

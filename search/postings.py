@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.reading import IndexReader
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import IndexReader, TermNotFound
+from whoosh.util.numeric import byte_to_length
 
 # Enough for every folded syllable of a large corpus and its common words, bigrams.
 DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
@@ -75,6 +76,21 @@ def _leaf_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
 
 
+# Whoosh stores a field's length per document as one byte; this decodes all 256.
+_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+def _leaf_lengths(leaf, field: str) -> np.ndarray:
+    """One segment's length column read whole (a segment without the field has none)."""
+    size = leaf.doc_count_all()
+    column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    codes = np.zeros(size, dtype=np.uint8)
+    if column is not None:
+        stored = min(column._count, size)  # documents past the end hold the default, 0
+        codes[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+    return _BYTE_LENGTHS[codes]
+
+
 class Columns:
     """Arrays of one open reader, computed on first use and then shared by every request.
 
@@ -122,9 +138,11 @@ class Columns:
         id_parts: list[np.ndarray] = []
         freq_parts: list[np.ndarray] = []
         for leaf, offset in self._leaves:
-            if (field, raw) not in leaf:
+            try:
+                matcher = leaf.postings(field, raw)
+            except TermNotFound:
                 continue
-            ids, freqs = _leaf_arrays(leaf.postings(field, raw))
+            ids, freqs = _leaf_arrays(matcher)
             id_parts.append(ids + offset)
             freq_parts.append(freqs)
         if not id_parts:
@@ -140,15 +158,7 @@ class Columns:
         """Each document's length in `field` (Whoosh's one-byte approximation), float32."""
         found = self._lengths.get(field)
         if found is None:
-            parts = []
-            for leaf, _ in self._leaves:
-                parts.append(
-                    np.fromiter(
-                        (leaf.doc_field_length(n, field) or 0 for n in range(leaf.doc_count_all())),
-                        dtype=np.float32,
-                        count=leaf.doc_count_all(),
-                    )
-                )
+            parts = [_leaf_lengths(leaf, field) for leaf, _ in self._leaves]
             found = np.concatenate(parts) if parts else np.empty(0, np.float32)
             self._lengths[field] = found
         return found

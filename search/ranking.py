@@ -8,6 +8,8 @@ lists as arrays that costs less than Whoosh spent on the first pass alone.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +19,10 @@ from whoosh.searching import Searcher
 from search.matching import QueryPlan, Weights
 from search.postings import NO_DATE, Columns
 from search.schema import ALL_FOLDED
+
+
+# Scores per term, on top of the posting lists cached by Columns (ids are shared).
+CONTRIBUTION_CACHE_BYTES = 128 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -74,9 +80,40 @@ def _query_docs(searcher: Searcher, query: Query) -> np.ndarray:
 class Ranker:
     """Runs plans against one generation's searcher and arrays."""
 
-    def __init__(self, searcher: Searcher, columns: Columns) -> None:
+    def __init__(self, searcher: Searcher, columns: Columns, cache_bytes: int = CONTRIBUTION_CACHE_BYTES) -> None:
         self.searcher = searcher
         self.columns = columns
+        self._contributions: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached_bytes = 0
+        self._cache_limit = cache_bytes
+        self._lock = threading.Lock()
+
+    def contribution(self, field: str, term: str, weights: Weights) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, BM25 score of the term in each): computed once, shared by later queries."""
+        b = weights.length_normalization(field)
+        key = (field, term, weights.k1, b)
+        with self._lock:
+            found = self._contributions.get(key)
+            if found is not None:
+                self._contributions.move_to_end(key)
+                return found
+        columns = self.columns
+        postings = columns.postings(field, term)
+        df = len(postings.ids)
+        # Lucene's BM25 idf: a syllable in most articles is worth almost nothing,
+        # which long queries full of common syllables need.
+        idf = np.log(1.0 + (columns.doc_count - df + 0.5) / (df + 0.5))
+        norm = (1 - b) + b * columns.lengths(field)[postings.ids] / columns.average_length(field)
+        tf = postings.freqs
+        found = (postings.ids, (idf * (tf * (weights.k1 + 1)) / (tf + weights.k1 * norm)).astype(np.float32))
+        with self._lock:
+            if key not in self._contributions:
+                self._contributions[key] = found
+                self._cached_bytes += found[1].nbytes
+                while self._cached_bytes > self._cache_limit and len(self._contributions) > 1:
+                    _, (_, dropped) = self._contributions.popitem(last=False)
+                    self._cached_bytes -= dropped.nbytes
+        return found
 
     def matched(self, plan: QueryPlan, loose: bool, filters: Filters) -> np.ndarray:
         """Documents the plan matches, strictly (every word) or loosely (any word)."""
@@ -104,21 +141,11 @@ class Ranker:
 
     def scores(self, plan: QueryPlan, ids: np.ndarray, weights: Weights) -> np.ndarray:
         """BM25F score of each document of `ids` (sorted), all evidence summed."""
-        columns = self.columns
-        dense = np.zeros(columns.size, dtype=np.float32)
-        total = max(columns.doc_count, 1)
+        dense = np.zeros(self.columns.size, dtype=np.float32)
         for item in plan.evidence:
-            postings = columns.postings(item.field, item.term)
-            if not len(postings.ids):
-                continue
-            df = len(postings.ids)
-            # Lucene's BM25 idf: a syllable in most articles is worth almost nothing,
-            # which long queries full of common syllables need.
-            idf = np.log(1.0 + (total - df + 0.5) / (df + 0.5))
-            b = weights.length_normalization(item.field)
-            norm = (1 - b) + b * columns.lengths(item.field)[postings.ids] / columns.average_length(item.field)
-            tf = postings.freqs
-            dense[postings.ids] += (item.boost * idf) * (tf * (weights.k1 + 1)) / (tf + weights.k1 * norm)
+            docs, scores = self.contribution(item.field, item.term, weights)
+            if len(docs):
+                dense[docs] += item.boost * scores
         return dense[ids]
 
     def rank(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from search.analysis import SYLLABLE, bigram_analyzer, folded_analyzer, syllable_analyzer, word_analyzer
@@ -19,7 +20,7 @@ from search.article import Article
 TEXT_FIELDS = ("title", "lead", "body")
 # Bumped whenever fields or analysis change: an index written by another version
 # is not searched (its fields would not match the queries) but rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Body bigrams are most of an index's distinct terms, and distinct terms are what
 # Whoosh writes slowest: only the opening of the text (where news puts what
 # matters) gets them. Measured on the corpus: all bigrams halved build speed.
@@ -33,8 +34,21 @@ BIGRAM_SYLLABLES = 200
 # stand together in the document.
 ALL_FOLDED = "all_f"
 ALL_ACCENTED = "all_a"
+# The folded syllables of the whole article with their positions: only quoted
+# phrases read it, so the fields read by every query carry no positions.
+PHRASES = "text_p"
 TITLE_BIGRAMS = "title_b"
 TEXT_BIGRAMS = "text_b"
+
+
+def codec() -> W3Codec:
+    """Whoosh's format, with posting blocks neither zlib-compressed nor small.
+
+    Search reads whole posting lists into arrays (search/postings.py), where
+    decompressing and unpickling 128-posting blocks was most of a query's time;
+    the index grows a little.
+    """
+    return W3Codec(blocklimit=512, compression=0)
 
 
 def folded(field: str) -> str:
@@ -59,12 +73,12 @@ def build_schema() -> Schema:
         TITLE_BIGRAMS: TEXT(analyzer=bigrams, phrase=False),
         TEXT_BIGRAMS: TEXT(analyzer=bigrams, phrase=False),
     }
+    fields[PHRASES] = TEXT(analyzer=syllables)
     for name in TEXT_FIELDS:
-        # Word fields are only scored: no positions. Folded fields keep positions
-        # for quoted phrases. Snippets are found in the stored text (snippets.py),
-        # so neither stores character offsets.
+        # Scored only: frequencies, no positions. Snippets are found in the
+        # stored text (snippets.py), so nothing stores character offsets.
         fields[name] = TEXT(analyzer=words, stored=True, phrase=False)
-        fields[folded(name)] = TEXT(analyzer=syllables)
+        fields[folded(name)] = TEXT(analyzer=syllables, phrase=False)
     return Schema(**fields)
 
 
@@ -88,7 +102,7 @@ def to_document(article: Article) -> dict[str, Any]:
     for name, text in texts.items():
         doc[name] = text
         doc[folded(name)] = text
-    doc[ALL_FOLDED] = doc[ALL_ACCENTED] = "\n".join(texts.values())
+    doc[ALL_FOLDED] = doc[ALL_ACCENTED] = doc[PHRASES] = "\n".join(texts.values())
     doc[TITLE_BIGRAMS] = texts["title"]
     doc[TEXT_BIGRAMS] = _opening(texts["lead"] + "\n" + texts["body"], BIGRAM_SYLLABLES)
     # The stored lead is the lead alone; the caption is stored on its own.

@@ -1,20 +1,24 @@
 """Snippets that show why a result matched, found in the stored text of the page's hits.
 
-The query's folded syllables become one regular expression in which every
-letter stands for all its accented forms (`dan` -> `[dđ][aàáảãạ…]n`), run over
-the stored lead and body of just the hits on the page: no pyvi, no folding of
-the text, no postings with character offsets in the index (which made it
-larger and slower to build). The window with the most distinct query
-syllables is shown, escaped, matches in <mark>.
+The query's folded syllables become one regular expression listing the forms
+each takes in this index (`dan` -> `dân|dần|dẫn|dan|…`, from the lexicon of
+accented syllables), run over the stored lead and body of just the hits on the
+page: no pyvi, no folding of the text, no character offsets in the index
+(which made it larger and slower to build). The window with the most distinct
+query syllables is shown, escaped, matches in <mark>.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections import defaultdict
 from html import escape
 
+from whoosh.reading import IndexReader
+
+from search.schema import ALL_ACCENTED
 from search.text import FOLDS_TO, fold
 
 WINDOW = 240
@@ -23,13 +27,36 @@ Span = tuple[int, int]
 SNIPPET_FIELDS = ("lead", "body")
 
 
-@functools.lru_cache(maxsize=1024)
-def highlighter(terms: frozenset[str]) -> re.Pattern[str] | None:
-    """A pattern matching any of the folded `terms` as a whole syllable, whatever its diacritics."""
-    if not terms:
-        return None
-    alternatives = sorted(("".join(_letter_class(ch) for ch in term) for term in terms), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+class Highlighter:
+    """Patterns for query syllables, built from one index generation's vocabulary."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self._reader = reader
+        self._forms: dict[str, list[str]] | None = None
+        self._lock = threading.Lock()
+        self.pattern = functools.lru_cache(maxsize=1024)(self._pattern)
+
+    def prepare(self) -> None:
+        """Read the accented syllables once (a fraction of a second), off the request path."""
+        with self._lock:
+            if self._forms is None:
+                forms: dict[str, list[str]] = defaultdict(list)
+                for raw in self._reader.lexicon(ALL_ACCENTED):
+                    term = raw.decode("utf-8")
+                    forms[fold(term)].append(term)
+                self._forms = dict(forms)
+
+    def _pattern(self, terms: frozenset[str]) -> re.Pattern[str] | None:
+        """Any of the folded `terms` as a whole syllable, with whatever diacritics and case."""
+        if self._forms is None:
+            # Not prepared yet: spell every letter's accented forms out (slower to compile).
+            alternatives = ["".join(_letter_class(ch) for ch in term) for term in terms]
+        else:
+            alternatives = [re.escape(form) for term in terms for form in self._forms.get(term, ())]
+        if not alternatives:
+            return None
+        alternatives.sort(key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
 def _letter_class(ch: str) -> str:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from search.snippets import highlighter, match_spans, render, snippet
+from search.snippets import Highlighter, match_spans, render, snippet
+
+
+def highlighter(terms: frozenset[str]):
+    """The pattern before the index vocabulary is read: every accented form spelled out."""
+    return Highlighter(None).pattern(terms)
 
 
 def marked(text: str, *terms: str) -> list[str]:
@@ -26,6 +31,22 @@ def marked(text: str, *terms: str) -> list[str]:
 )
 def test_every_accented_form_of_a_folded_syllable_is_found(text, terms, expected) -> None:
     assert marked(text, *terms) == expected
+
+
+def test_patterns_from_the_index_vocabulary_find_the_same_spans(tmp_path) -> None:
+    from index.build import build
+    from search.store import IndexStore
+    from tests.test_search import ARTICLES, write_articles
+
+    store = IndexStore(tmp_path / "ix")
+    build([str(write_articles(tmp_path / "a.jsonl", ARTICLES))], store, jobs=1)
+    prepared = Highlighter(store.current().open().reader())
+    prepared.prepare()
+    for _, title, body, _, _ in ARTICLES:
+        for terms in ({"dan", "chu"}, {"lop", "hoc"}, {"thong", "xe", "cau"}, {"script"}):
+            fields = {"body": f"{title}. {body}"}
+            expected = match_spans(fields, highlighter(frozenset(terms)))
+            assert match_spans(fields, prepared.pattern(frozenset(terms))) == expected
 
 
 def test_no_terms_find_nothing() -> None:
