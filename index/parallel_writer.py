@@ -40,8 +40,9 @@ class _MortalSubWriterTask(SubWriterTask):
 class ParallelWriter(MpWriter):
     """MpWriter whose workers die with the builder; one segment per worker."""
 
-    def __init__(self, ix, procs: int, limitmb: int = 256) -> None:
-        super().__init__(ix, procs=procs, multisegment=True, limitmb=limitmb)
+    def __init__(self, ix, procs: int, limitmb: int = 256, **options) -> None:
+        # The options (the codec among them) reach the workers' writers too.
+        super().__init__(ix, procs=procs, multisegment=True, limitmb=limitmb, **options)
 
     def _new_task(self):
         task = _MortalSubWriterTask(

@@ -110,3 +110,16 @@ def test_filters_select_by_section_and_inclusive_dates(searcher) -> None:
     assert {searcher.stored_fields(d)["date"].date() for d in expected} >= {start, end}
     assert len(expected) < len(health)
     assert len(Filters(category="Không có mục này").apply(ids, columns)) == 0
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_posting_blocks_are_large_and_uncompressed(tmp_path, jobs: int) -> None:
+    """The format search/postings.py is fast on, whichever writer (one process or workers) wrote it."""
+    store = IndexStore(tmp_path / "ix")
+    build([str(write_jsonl(tmp_path / "a.jsonl", 600))], store, jobs=jobs)
+    with store.current().open().searcher() as s:
+        for leaf, _ in s.reader().leaf_readers():
+            matcher = leaf.postings(ALL_FOLDED, b"tinh")  # in nearly every synthetic article
+            matcher._read_data()
+            assert not matcher._compression
+            assert matcher._blocklength == min(512, leaf.doc_frequency(ALL_FOLDED, "tinh")) > 128
