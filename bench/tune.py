@@ -61,8 +61,10 @@ def mean(scores: dict[str, float]) -> float:
     return sum(scores.values()) / len(scores)
 
 
-def neighbours(weights: Weights):
+def neighbours(weights: Weights, only: set[str] | None = None):
     for item in dataclasses.fields(weights):
+        if only and item.name not in only:
+            continue
         value = getattr(weights, item.name)
         if isinstance(value, int):
             candidates = [value + step for step in INTEGER_STEPS if value + step > 1]
@@ -80,6 +82,7 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=REPO.parent / "shared" / "eval")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--max-queries", type=int, default=350, help="tuning queries per file (0: all)")
+    parser.add_argument("--only", help="comma-separated weights to tune (default: all)")
     args = parser.parse_args()
     sets = [(name, engine, tune, check) for name, engine, tune, check in load(args.eval, args.max_queries)]
     best = DEFAULT_WEIGHTS
@@ -87,7 +90,7 @@ def main() -> None:
     print(json.dumps({"start": mean(best_scores), "scores": best_scores}, ensure_ascii=False), flush=True)
     for _ in range(args.rounds):
         improved = False
-        for name, candidate in neighbours(best):
+        for name, candidate in neighbours(best, set(args.only.split(",")) if args.only else None):
             scores = score(sets, candidate, 0)
             if mean(scores) > mean(best_scores) + 1e-4:
                 best, best_scores, improved = candidate, scores, True
