@@ -109,17 +109,22 @@ def download_name(article: Article) -> str:
     return "bai-viet.mp3"
 
 
+def _settle(started: AudioEntry | AudioJob, wait: float) -> AudioEntry | AudioJob:
+    """The finished entry if there is one within `wait` seconds (0: if already done),
+    else the running job. Raises the job's error if it failed."""
+    if isinstance(started, AudioEntry):
+        return started
+    try:
+        return started.result(wait)
+    except TimeoutError:
+        return started
+
+
 @blueprint.get("/articles/<article_id>/audio.mp3")
 def mp3(article_id: str) -> Response:
     article = _article(article_id)
-    started = audio_service().start(article)
-    if isinstance(started, AudioJob):
-        ranged = request.range is not None and request.range.ranges != [(0, None)]
-        if started.done.is_set() or ranged:
-            try:
-                started = started.result(RANGE_WAIT if ranged else 0)
-            except TimeoutError:
-                pass
+    ranged = request.range is not None and request.range.ranges != [(0, None)]
+    started = _settle(audio_service().start(article), RANGE_WAIT if ranged else 0)
     attach = request.args.get("download") == "1"
     if isinstance(started, AudioEntry):
         return _file(started, download_name(article), attach)
@@ -170,14 +175,8 @@ def _stream(article: Article, job: AudioJob, name: str, attach: bool) -> Respons
 @blueprint.get("/articles/<article_id>/audio.json")
 def timings(article_id: str) -> Response:
     article = _article(article_id)
-    started = audio_service().start(article)
-    if isinstance(started, AudioJob):
-        partial = request.args.get("partial") == "1"
-        if started.done.is_set() or not partial:
-            try:
-                started = started.result(0 if partial else TIMINGS_WAIT)
-            except TimeoutError:
-                pass
+    partial = request.args.get("partial") == "1"
+    started = _settle(audio_service().start(article), 0 if partial else TIMINGS_WAIT)
     if isinstance(started, AudioJob):
         response = jsonify(started.timings())
         response.headers["X-Audio-Complete"] = "false"
