@@ -230,6 +230,8 @@ def test_podcast_lists_only_ready_audio(app, client) -> None:
     channel = feed(client)
     for tag in ("title", "link", "description", "lastBuildDate"):
         assert (channel.findtext(tag) or "").strip(), tag
+    newest = max(entry.created for entry in entries.values())
+    assert parsedate_to_datetime(channel.findtext("lastBuildDate")).timestamp() == int(newest)
     assert channel.findtext("language") == "vi"
     assert channel.find(f"{ITUNES}category").get("text") == "Government"
     assert channel.findtext(f"{ITUNES}explicit") == "false"
@@ -253,6 +255,9 @@ def test_podcast_lists_only_ready_audio(app, client) -> None:
     assert items[2].find("pubDate") is None
     # The enclosure is served as listed.
     assert len(client.get("/articles/bai-dien-nuoc/audio.mp3").get_data()) == int(enclosure.get("length"))
+    # Unchanged, the feed is the same bytes: a podcast app revalidating gets a 304.
+    etag = client.get("/podcast.xml").headers["ETag"]
+    assert client.get("/podcast.xml", headers={"If-None-Match": etag}).status_code == 304
 
 
 def test_podcast_of_one_section(app, client) -> None:

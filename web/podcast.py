@@ -86,13 +86,17 @@ def feed() -> Response:
     category = (request.args.get("category") or "").strip() or None
     if category and not has_category(engine().searcher(), category):
         abort(404)
+    episodes = ready_episodes(category)
+    # Built when its newest audio was made, not at each request: the same feed is the
+    # same bytes, so its ETag lets podcast apps and proxies revalidate with a 304.
+    made = max((episode.entry.created for episode in episodes), default=None)
     body = render_template(
         "audio/podcast.xml",
         category=category,
-        episodes=ready_episodes(category),
+        episodes=episodes,
         absolute=absolute,
         self_url=absolute(url_for("podcast.feed", category=category)),
-        built=format_datetime(dt.datetime.now(dt.timezone.utc), usegmt=True),
+        built=format_datetime(dt.datetime.fromtimestamp(made, dt.timezone.utc), usegmt=True) if made else None,
     )
     response = Response(body, mimetype="application/rss+xml")
     response.headers["Cache-Control"] = FEED_CACHE

@@ -81,6 +81,17 @@ def test_play_read_along_speed_and_skip(visitor) -> None:
     page.wait_for_selector(".player-play[aria-pressed=false]")
     now = reading(page)
     assert now["paused"] and now["status"] == "Đã tạm dừng"
+    # "j": at the start of a sentence, the one before; well into it, its own start again.
+    page.evaluate("t => { document.querySelector('.player audio').currentTime = t; }", timings[5]["start"] + 0.1)
+    wait_for_sentence(page, 5)
+    page.keyboard.press("j")
+    wait_for_sentence(page, 4)
+    page.evaluate("t => { document.querySelector('.player audio').currentTime = t; }", timings[4]["start"] + 2.5)
+    page.keyboard.press("j")
+    page.wait_for_function(
+        "t => Math.abs(document.querySelector('.player audio').currentTime - t) < 0.05", arg=timings[4]["start"]
+    )
+    assert reading(page)["index"] == 4 and reading(page)["status"] == f"Câu 5/{len(timings)}"
     play.click()
     page.wait_for_function("() => !document.querySelector('.player audio').paused")
 

@@ -28,6 +28,7 @@
 
   var RATES = [0.75, 1, 1.25, 1.5, 1.75, 2];
   var POLL_MS = 1000;
+  var FIRST_POLL_MS = 250; // until the first sentence is there, to highlight it early
   var RESTART_SECONDS = 2; // "Câu trước" later than this into a sentence restarts it
   var STORE_RATE = "bantin.tocDo";
   var STORE_KEYS = "bantin.phimTat";
@@ -135,7 +136,7 @@
       })
       .then(function () {
         loading = null;
-        if (!complete) window.setTimeout(loadTimings, POLL_MS);
+        if (!complete) window.setTimeout(loadTimings, sentences.length ? POLL_MS : FIRST_POLL_MS);
       })
       .catch(function (error) {
         loading = null;
@@ -212,7 +213,8 @@
       audio.currentTime = time;
       return;
     }
-    // Still the stream it was while being made: load the finished file, which seeks.
+    // Browsers that cannot seek in a stream (Chromium can): once the audio is
+    // finished, load it again as the cached file, which answers Range requests.
     var playing = !audio.paused;
     audio.addEventListener(
       "loadedmetadata",
@@ -223,7 +225,6 @@
       { once: true }
     );
     audio.src = audio.getAttribute("src");
-    audio.load();
   }
 
   function step(direction) {
