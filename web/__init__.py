@@ -36,4 +36,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     request_log.register(app)
+
+    # Listening: the article audio, its player's routes, and the podcast feed.
+    from web import audio, audio_service, podcast
+
+    audio_service.register(app)
+    app.register_blueprint(audio.blueprint)
+    app.register_blueprint(podcast.blueprint)
     return app
