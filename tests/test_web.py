@@ -128,8 +128,7 @@ def test_markup_in_article_and_query_is_escaped(client) -> None:
 
 
 def test_audio_player_slot(app, client) -> None:
-    """speech/ fills the article page's audio block by adding templates/audio/player.html."""
-    assert 'class="audio"' not in html(client.get(f"/articles/{ARTICLE}"))
+    """The article page's audio block is templates/audio/player.html: a deployment can replace it."""
     app.jinja_env.loader = ChoiceLoader(
         [DictLoader({"audio/player.html": '<div class="audio">{{ article.id }}</div>'}), app.jinja_env.loader]
     )
