@@ -66,7 +66,9 @@ def neighbours(weights: Weights, only: set[str] | None = None):
         if only and item.name not in only:
             continue
         value = getattr(weights, item.name)
-        if isinstance(value, int):
+        if isinstance(value, bool):
+            candidates = [not value]
+        elif isinstance(value, int):
             candidates = [value + step for step in INTEGER_STEPS if value + step > 1]
         else:
             candidates = [round(value * f, 4) for f in FACTORS]

@@ -25,7 +25,7 @@ from whoosh.reading import IndexReader
 from search.analysis import folded_analyzer, syllable_analyzer, word_analyzer
 from search.query import ParsedQuery
 from search.schema import ALL_ACCENTED, ALL_FOLDED, PHRASES, TEXT_BIGRAMS, TITLE_BIGRAMS, folded
-from search.text import has_diacritics
+from search.text import fold, has_diacritics
 
 _SYLLABLES = folded_analyzer()
 _WORDS = word_analyzer()
@@ -57,6 +57,7 @@ class Weights:
     title_b: float = 0.75  # ... for titles, whose length says little about relevance
     long_query: int = 7  # syllables from which a query counts as long
     common_df: float = 0.3  # in long queries, drop syllables in more than this share of docs
+    drop_question_words: bool = True  # in long queries, drop "gì", "ở đâu", "đúng hay sai" ...
 
     def length_normalization(self, fieldname: str) -> float:
         return self.title_b if fieldname in TITLE_FIELDS else self.b
@@ -117,6 +118,17 @@ def _phrase_query(text: str) -> Query:
     return Phrase(PHRASES, syllables)
 
 
+# The words that make a sentence a question (`... ở đâu?`, `... đúng hay sai?`):
+# the answer's article need not contain them. Matched with their diacritics
+# only, since their folded forms are common words (`dau` is also `đầu`).
+QUESTION_WORDS = frozenset("gì nào đâu ai mấy bao nhiêu sao đúng sai hay không".split())
+
+
+def _question_syllables(typed: str) -> set[str]:
+    """Folded forms of the question words typed (with diacritics) in `typed`."""
+    return {fold(t.text) for t in _ACCENTED(typed) if t.text in QUESTION_WORDS}
+
+
 def _exact_syllables(typed: str) -> list[str]:
     """The syllables whose diacritics the user meant: all of them when most are
     marked (`ba` in `bố mẹ ba người` is `ba`), else only the marked ones (a
@@ -166,7 +178,11 @@ def build_plan(
     is_long = len(syllables) >= weights.long_query
     ranked = whole
     if is_long:
-        ranked = [s for s in whole if reader.doc_frequency(ALL_FOLDED, s) <= weights.common_df * total] or whole
+        asking = _question_syllables(" ".join(parsed.plain)) if weights.drop_question_words else set()
+        ranked = [
+            s for s in whole
+            if s not in asking and reader.doc_frequency(ALL_FOLDED, s) <= weights.common_df * total
+        ] or whole
     title_weight = weights.title_long if is_long else weights.title_short
     field_weights = {"title": title_weight, "lead": weights.lead, "body": weights.body}
 
