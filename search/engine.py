@@ -11,7 +11,9 @@ import datetime as dt
 import os
 import re
 import threading
+from collections.abc import Iterator
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from search.article import Article
@@ -105,6 +107,18 @@ class SearchEngine:
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
+
+    def latest(self, limit: int, category: str | None = None) -> Iterator[Article]:
+        """The newest articles (undated ones after every dated one), optionally of one
+        section. Lazy: rebuilding an Article from stored fields is most of the cost."""
+        live = self._current()
+        ids = Filters(category=category).apply(np.flatnonzero(live.columns.alive).astype(np.int32), live.columns)
+        newest_first = np.argsort(-live.columns.dates()[ids].astype(np.int64), kind="stable")[:limit]
+        for position in newest_first:
+            yield from_stored(live.searcher.stored_fields(int(ids[position])))
+
+    def has_category(self, category: str) -> bool:
+        return self.searcher().reader().doc_frequency("category", category) > 0
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""

@@ -20,7 +20,6 @@ from search.article import Article
 from speech.cache import AudioEntry
 from speech.errors import SpeechConfigError
 from web.audio_service import audio_service
-from web.latest import has_category, latest_articles
 from web.state import engine
 
 blueprint = Blueprint("podcast", __name__)
@@ -67,7 +66,7 @@ def absolute(path: str) -> str:
 def ready_episodes(category: str | None) -> list[Episode]:
     service = audio_service()
     episodes = []
-    for article in latest_articles(engine().searcher(), FEED_SIZE * LOOKAHEAD, category):
+    for article in engine().latest(FEED_SIZE * LOOKAHEAD, category):
         entry = service.ready(article)
         if entry is not None:
             episodes.append(Episode(article, entry))
@@ -84,7 +83,7 @@ def _audio_off(error: SpeechConfigError):
 @blueprint.get("/podcast.xml")
 def feed() -> Response:
     category = (request.args.get("category") or "").strip() or None
-    if category and not has_category(engine().searcher(), category):
+    if category and not engine().has_category(category):
         abort(404)
     episodes = ready_episodes(category)
     # Built when its newest audio was made, not at each request: the same feed is the
