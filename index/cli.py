@@ -8,6 +8,7 @@ import sys
 import click
 
 from index.build import BuilderBusy, BuildFailed, BuildReport, build, default_jobs, update
+from index.crawl.fetch import CrawlSettings
 from index.progress import for_stream
 from search.cli import index_dir_option, resolve_index_dir
 from search.store import IndexMissing
@@ -46,13 +47,27 @@ jobs_option = click.option(
 )
 
 
+crawl_delay_option = click.option(
+    "--crawl-delay",
+    type=click.FloatRange(0, 60),
+    default=CrawlSettings.delay,
+    show_default=True,
+    help="Số giây tối thiểu giữa hai lần tải từ cùng một máy chủ (robots.txt có thể đòi lâu hơn).",
+)
+
+
 @index_group.command("build")
 @click.argument("sources", nargs=-1, required=True)
 @index_dir_option
 @jobs_option
-def build_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None) -> None:
-    """Lập lại toàn bộ chỉ mục từ SOURCES (tệp hoặc thư mục), chuyển sang khi xong."""
-    _run(build, list(sources), resolve_index_dir(index_dir), jobs=jobs)
+@crawl_delay_option
+def build_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None, crawl_delay: float) -> None:
+    """Lập lại toàn bộ chỉ mục từ SOURCES, chuyển sang khi xong.
+
+    SOURCES: tệp hoặc thư mục; hoặc địa chỉ http(s) của một bài, một nguồn tin RSS/Atom, một sitemap.
+    """
+    crawl = CrawlSettings(delay=crawl_delay)
+    _run(build, list(sources), resolve_index_dir(index_dir), jobs=jobs, crawl=crawl)
 
 
 @index_group.command("update")
@@ -60,9 +75,16 @@ def build_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | N
 @click.option("--delete-missing", is_flag=True, help="Xóa khỏi chỉ mục các bài không còn trong SOURCES.")
 @index_dir_option
 @jobs_option
-def update_command(sources: tuple[str, ...], delete_missing: bool, index_dir: str | None, jobs: int | None) -> None:
-    """Chỉ thêm bài mới và bài đã thay đổi từ SOURCES."""
-    _run(update, list(sources), resolve_index_dir(index_dir), delete_missing=delete_missing, jobs=jobs)
+@crawl_delay_option
+def update_command(
+    sources: tuple[str, ...], delete_missing: bool, index_dir: str | None, jobs: int | None, crawl_delay: float
+) -> None:
+    """Chỉ thêm bài mới và bài đã thay đổi từ SOURCES (như của build).
+
+    Trang web đã tải lần trước được hỏi kèm ETag/Last-Modified; trang không đổi (304) không tải lại.
+    """
+    crawl = CrawlSettings(delay=crawl_delay)
+    _run(update, list(sources), resolve_index_dir(index_dir), delete_missing=delete_missing, jobs=jobs, crawl=crawl)
 
 
 @index_group.command("stats")

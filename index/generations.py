@@ -51,7 +51,8 @@ def link_copy(source: Generation, target: Generation) -> None:
                 shutil.copy2(item, target.path / item.name)
 
 
-def _write_json_durably(path: Path, data: Any) -> None:
+def write_json_durably(path: Path, data: Any) -> None:
+    """Replace `path` atomically: readers see the old file or the whole new one, never a part."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(data, out, ensure_ascii=False)
@@ -77,8 +78,8 @@ def complete(generation: Generation, manifest: dict[str, str], meta: dict[str, A
         if item.is_file():
             with open(item, "rb") as handle:
                 os.fsync(handle.fileno())
-    _write_json_durably(generation.path / MANIFEST, manifest)
-    _write_json_durably(generation.path / META, meta)
+    write_json_durably(generation.path / MANIFEST, manifest)
+    write_json_durably(generation.path / META, meta)
     _fsync_dir(generation.path)
 
 
