@@ -159,9 +159,17 @@ def _write(
         progress.finish()
         writer.commit()
     except BaseException:
-        writer.cancel()
+        _discard(writer)
         raise
     return written
+
+
+def _discard(writer) -> None:
+    """Cancel a failed writer without hiding why it failed: on a full disk the cancel fails too."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 (the generation is deleted next; the first error is the one to report)
+        pass
 
 
 def _finish(

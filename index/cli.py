@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 
@@ -11,7 +12,7 @@ from index.build import BuilderBusy, BuildFailed, BuildReport, build, default_jo
 from index.crawl.fetch import CrawlSettings
 from index.progress import for_stream
 from search.cli import index_dir_option, resolve_index_dir
-from search.store import IndexMissing
+from search.store import IndexMissing, IndexStore
 
 
 @click.group("index")
@@ -29,13 +30,33 @@ def _print_report(report: BuildReport) -> None:
             click.echo(f"  {item.path}: {item.reason}", err=True)
 
 
-def _run(action, *args, **kwargs) -> None:
+# What staff can do about a failed write, by errno; anything else shows the system's own words.
+_WRITE_ERRORS = {
+    errno.ENOSPC: "ổ đĩa chứa chỉ mục đã đầy; hãy giải phóng chỗ trống rồi chạy lại",
+    errno.EDQUOT: "đã hết hạn mức dung lượng đĩa; hãy giải phóng chỗ trống rồi chạy lại",
+    errno.EROFS: "thư mục chỉ mục nằm trên ổ chỉ đọc (read-only); hãy cho phép ghi rồi chạy lại",
+    errno.EACCES: "không có quyền ghi vào thư mục chỉ mục",
+    errno.EPERM: "không có quyền ghi vào thư mục chỉ mục",
+    errno.EIO: "lỗi đọc/ghi của ổ đĩa",
+}
+
+
+def _write_error(exc: OSError, store: IndexStore) -> str:
+    reason = _WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))
     try:
-        report = action(*args, progress=for_stream(sys.stderr), **kwargs)
+        serving = f"chỉ mục đang dùng ({store.current().name}) không bị ảnh hưởng"
+    except (IndexMissing, OSError):
+        serving = "chưa có chỉ mục nào đang dùng"
+    return f"không ghi được chỉ mục vào {store.root}: {reason}. Lần chạy này đã bị hủy; {serving}."
+
+
+def _run(action, sources: list[str], store: IndexStore, **kwargs) -> None:
+    try:
+        report = action(sources, store, progress=for_stream(sys.stderr), **kwargs)
     except (BuilderBusy, BuildFailed) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"lỗi ghi chỉ mục: {exc}; chỉ mục đang dùng không bị ảnh hưởng") from None
+        raise click.ClickException(_write_error(exc, store)) from None
     _print_report(report)
 
 
