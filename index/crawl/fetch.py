@@ -143,6 +143,10 @@ def check_url(url: str) -> None:
         raise FetchError("địa chỉ không hợp lệ") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError("địa chỉ không hợp lệ: chỉ tải được http:// hoặc https://")
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:  # bytes a terminal could not decode reach argv as lone surrogates
+        raise FetchError("địa chỉ không hợp lệ: có ký tự không mã hóa được") from None
 
 
 class Fetcher:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from protego import Protego
 
 if TYPE_CHECKING:
     from index.crawl.fetch import CrawlSettings
 
+# Characters a URL keeps as they are when it is put into percent-encoded ASCII form.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 # RFC 9309 asks parsers to read at least 500 KiB; anything after that is ignored.
 MAX_ROBOTS_BYTES = 500 * 1024
 
@@ -47,7 +49,9 @@ class RobotsRules:
     def allowed(self, url: str) -> bool:
         if self.unreachable is not None:
             return False
-        return self.parser is None or self.parser.can_fetch(url, self.token)
+        # Rules match percent-encoded paths (RFC 9309); Protego itself fails on a lone surrogate.
+        ascii_url = quote(url, safe=_URL_SAFE, errors="surrogatepass")
+        return self.parser is None or self.parser.can_fetch(ascii_url, self.token)
 
     def delay(self, settings: "CrawlSettings") -> float:
         """Seconds between requests: ours, or the site's Crawl-delay when longer (within reason)."""
