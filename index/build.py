@@ -271,6 +271,9 @@ def update(
         report.indexed, report.deleted = len(changed), len(missing)
         if not changed and not missing:
             inputs.save_validators(manifest)
+            if store.pointer() != current.name:  # CURRENT names a damaged generation: point it back
+                publish(store, current)
+                prune(store)
             report.generation, report.total = current.name, len(old)
             report.elapsed = time.monotonic() - started
             return report

@@ -75,6 +75,13 @@ crawl_delay_option = click.option(
     show_default=True,
     help="Số giây tối thiểu giữa hai lần tải từ cùng một máy chủ (robots.txt có thể đòi lâu hơn).",
 )
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 600),
+    default=CrawlSettings.read_timeout,
+    show_default=True,
+    help="Số giây chờ máy chủ trả lời khi tải trang web (mỗi lần thử).",
+)
 
 
 @index_group.command("build")
@@ -82,12 +89,15 @@ crawl_delay_option = click.option(
 @index_dir_option
 @jobs_option
 @crawl_delay_option
-def build_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None, crawl_delay: float) -> None:
+@timeout_option
+def build_command(
+    sources: tuple[str, ...], index_dir: str | None, jobs: int | None, crawl_delay: float, timeout: float
+) -> None:
     """Lập lại toàn bộ chỉ mục từ SOURCES, chuyển sang khi xong.
 
     SOURCES: tệp hoặc thư mục; hoặc địa chỉ http(s) của một bài, một nguồn tin RSS/Atom, một sitemap.
     """
-    crawl = CrawlSettings(delay=crawl_delay)
+    crawl = CrawlSettings(delay=crawl_delay, read_timeout=timeout)
     _run(build, list(sources), resolve_index_dir(index_dir), jobs=jobs, crawl=crawl)
 
 
@@ -97,14 +107,20 @@ def build_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | N
 @index_dir_option
 @jobs_option
 @crawl_delay_option
+@timeout_option
 def update_command(
-    sources: tuple[str, ...], delete_missing: bool, index_dir: str | None, jobs: int | None, crawl_delay: float
+    sources: tuple[str, ...],
+    delete_missing: bool,
+    index_dir: str | None,
+    jobs: int | None,
+    crawl_delay: float,
+    timeout: float,
 ) -> None:
     """Chỉ thêm bài mới và bài đã thay đổi từ SOURCES (như của build).
 
     Trang web đã tải lần trước được hỏi kèm ETag/Last-Modified; trang không đổi (304) không tải lại.
     """
-    crawl = CrawlSettings(delay=crawl_delay)
+    crawl = CrawlSettings(delay=crawl_delay, read_timeout=timeout)
     _run(update, list(sources), resolve_index_dir(index_dir), delete_missing=delete_missing, jobs=jobs, crawl=crawl)
 
 

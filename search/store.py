@@ -35,6 +35,7 @@ META = "meta.json"
 MANIFEST = "manifest.json"
 _GENERATION = re.compile(r"^gen-(\d{6})$")
 log = logging.getLogger(__name__)
+_warned: set[str] = set()  # each fallback is logged once per process, not on every lookup
 OLD_SCHEMA = "lập bằng phiên bản khác của Bantin"
 
 
@@ -147,7 +148,10 @@ class IndexStore:
             problem = generation.problem()
             if problem is None:
                 if problems:
-                    log.warning("chỉ mục %s: dùng thế hệ %s vì %s", self.root, generation.name, "; ".join(problems))
+                    message = f"chỉ mục {self.root}: dùng thế hệ {generation.name} vì {'; '.join(problems)}"
+                    if message not in _warned:
+                        _warned.add(message)
+                        log.warning(message)
                 return generation
             problems.append(f"{generation.name} {problem}")
         if not candidates:

@@ -38,7 +38,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
 ROBOTS = "User-agent: *\nDisallow: /noi-bo/\nAllow: /\n"
-HUGE_BYTES = 300_000  # over the 200 KB limit crawl tests set
 
 
 def article_html(slug: str, title: str, lead: str, body: list[str], date: str, section: str = "Thời sự") -> str:
@@ -140,8 +139,9 @@ class Seen:
 class PortalServer:
     """`with PortalServer() as portal:`; `portal.url("/rss.xml")`, `portal.requests_for(path)`."""
 
-    def __init__(self, port: int = 0, slow_seconds: float = 3.0) -> None:
+    def __init__(self, port: int = 0, slow_seconds: float = 3.0, huge_bytes: int = 300_000) -> None:
         self.slow_seconds = slow_seconds
+        self.huge_bytes = huge_bytes  # the default is over the 200 KB limit crawl tests set
         self.pages: dict[str, str] = {
             f"/tin-tuc/{slug}.html": article_html(slug, *ARTICLES[slug]) for slug in ARTICLES
         }
@@ -237,7 +237,7 @@ class PortalServer:
         return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
 
     def _huge(self) -> str:
-        filler = "<p>Nội dung rất dài của một trang quá lớn.</p>\n" * (HUGE_BYTES // 40)
+        filler = "<p>Nội dung rất dài của một trang quá lớn.</p>\n" * (self.huge_bytes // 55)
         return f"<html><body><article><h1>Trang quá lớn</h1>{filler}</article></body></html>"
 
     def _article(self, handler: BaseHTTPRequestHandler, path: str) -> None:
@@ -346,9 +346,10 @@ class PortalServer:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve Bantin's crawl-test portal on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--slow-seconds", type=float, default=30.0)
+    parser.add_argument("--slow-seconds", type=float, default=30.0, help="how long /tin-tuc/cham.html takes")
+    parser.add_argument("--huge-bytes", type=int, default=11_000_000, help="size of /qua-lon*.html")
     args = parser.parse_args()
-    with PortalServer(args.port, args.slow_seconds) as portal:
+    with PortalServer(args.port, args.slow_seconds, args.huge_bytes) as portal:
         print(f"Cổng thử nghiệm: {portal.base}/  (Ctrl+C để dừng)", flush=True)
         try:
             threading.Event().wait()

@@ -140,10 +140,11 @@ def test_damaged_generation_is_passed_over_for_the_previous_one(tmp_path: Path, 
         assert SearchEngine(store).search("tuyển sinh lớp 10").total == engine.search("tuyển sinh lớp 10").total > 0
     assert "dùng thế hệ gen-000001 vì gen-000002" in caplog.text
 
-    # the next build succeeds and clears the damaged generation away
-    report = build([str(tmp_path / "a.jsonl")], store, jobs=1)
-    assert report.generation == "gen-000003"
-    assert [g.name for g in store.all_generations()] == ["gen-000001", "gen-000003"]
+    # an update with nothing to change points CURRENT back and clears the damaged generation away
+    assert update([str(tmp_path / "a.jsonl")], store, jobs=1).generation == "gen-000001"
+    assert (store.pointer(), [g.name for g in store.all_generations()]) == ("gen-000001", ["gen-000001"])
+    # and a build succeeds
+    assert build([str(tmp_path / "b.jsonl")], store, jobs=1).generation == "gen-000002"
 
 
 def test_no_sound_generation_is_a_clear_error(tmp_path: Path) -> None:
