@@ -200,7 +200,9 @@ def test_robots_unavailable_allows_and_unreachable_forbids(status: int | None, a
 def test_an_undecodable_url_argument_is_reported_and_the_report_is_stored(tmp_path: Path) -> None:
     """A terminal that cannot decode a URL's bytes hands Python lone surrogates."""
     src = write_jsonl(tmp_path / "a.jsonl", 2)
-    result = CliRunner().invoke(main, ["index", "build", "http://127.0.0.1:9/\udcff", str(src), "--index-dir", str(tmp_path / "ix")])
+    result = CliRunner().invoke(
+        main, ["index", "build", "http://127.0.0.1:9/\udcff", str(src), "--index-dir", str(tmp_path / "ix")]
+    )
     assert result.exit_code == 0, result.output
     skipped = IndexStore(tmp_path / "ix").current().meta()["report"]["skipped"]
     assert skipped == [{"path": "http://127.0.0.1:9/\ufffd", "reason": "địa chỉ không hợp lệ: có ký tự không mã hóa được"}]

@@ -40,7 +40,7 @@ class ValidatorCache:
             return {}
         if not isinstance(data, dict):
             return {}
-        return {url: entry for url, entry in data.items() if isinstance(entry, dict)}
+        return {url: entry for url, entry in data.items() if _well_formed(entry)}
 
     def validators(self, url: str, kind: str, indexed: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
         """(ETag, Last-Modified) to send for `url`, or (None, None) to fetch it in full.
@@ -72,6 +72,18 @@ class ValidatorCache:
             if entry.get("kind") != "page" or manifest.get(entry.get("id")) == entry.get("hash")
         }
         write_json_durably(self.path, keep)
+
+
+def _well_formed(entry: Any) -> bool:
+    """An entry as `remember` writes it; anything else (a hand-edited or damaged file) is dropped."""
+    if not isinstance(entry, dict):
+        return False
+    if entry.get("kind") == "page":
+        return isinstance(entry.get("id"), str) and isinstance(entry.get("hash"), str)
+    if entry.get("kind") == "listing":
+        links = [entry.get("pages", []), entry.get("sitemaps", [])]
+        return all(isinstance(group, list) and all(isinstance(url, str) for url in group) for group in links)
+    return False
 
 
 def _str(value: Any) -> str | None:
