@@ -19,6 +19,7 @@ Paths:
     /tin-tuc/cham.html             answers after `slow_seconds` (past a short read timeout)
     /chuyen/1 -> /chuyen/2 -> /chuyen/3 -> /tin-tuc/bai-da-chuyen.html (301, 302, 307)
     /vong/a -> /vong/b -> /vong/a  a redirect loop
+    /chuyen/hong                   a redirect to "http://[", which is no URL
     /qua-lon.html                  a page bigger than a small max size, with Content-Length
     /qua-lon-chunked.html          the same without Content-Length (chunked)
     /loi/trang-hong.html           HTTP 200, but no article in it
@@ -121,6 +122,7 @@ MISBEHAVING = [
     "/tin-tuc/cham.html",
     "/chuyen/1",
     "/vong/a",
+    "/chuyen/hong",
     "/qua-lon.html",
     "/qua-lon-chunked.html",
     "/loi/trang-hong.html",
@@ -199,6 +201,7 @@ class PortalServer:
             "/chuyen/1": lambda h, n: self._redirect(h, 301, "/chuyen/2"),
             "/chuyen/2": lambda h, n: self._redirect(h, 302, self.url("/chuyen/3")),
             "/chuyen/3": lambda h, n: self._redirect(h, 307, "/tin-tuc/bai-da-chuyen.html"),
+            "/chuyen/hong": lambda h, n: self._redirect(h, 302, "http://["),
             "/vong/a": lambda h, n: self._redirect(h, 302, "/vong/b"),
             "/vong/b": lambda h, n: self._redirect(h, 302, "/vong/a"),
             "/qua-lon.html": lambda h, n: self._send(h, 200, self._huge(), "text/html; charset=utf-8"),

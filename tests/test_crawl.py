@@ -6,6 +6,7 @@ report and index hold, never about how long anything took.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from index.build import build, update
-from index.crawl.fetch import USER_AGENT, CrawlSettings, HostPacer
+from index.crawl.fetch import USER_AGENT, CrawlSettings, Fetcher, FetchError, HostPacer
 from index.crawl.robots import RobotsRules
 from index.crawl.validators import CACHE_FILE
 from search.engine import SearchEngine
@@ -59,11 +60,12 @@ def test_sitemap_index_crawl_indexes_good_pages_and_reports_each_bad_one(portal:
     why = reasons(report)
     assert set(why) == {
         portal.url(p)
-        for p in ("/tin-tuc/cham.html", "/vong/a", "/qua-lon.html", "/qua-lon-chunked.html",
+        for p in ("/tin-tuc/cham.html", "/vong/a", "/chuyen/hong", "/qua-lon.html", "/qua-lon-chunked.html",
                   "/loi/trang-hong.html", "/noi-bo/bi-mat.html", "/khong-co.html")
     }
     assert why[portal.url("/tin-tuc/cham.html")] == "máy chủ không trả lời trong 0.5 giây (đã thử 3 lần)"
     assert why[portal.url("/vong/a")].startswith("chuyển hướng vòng tròn: ")
+    assert why[portal.url("/chuyen/hong")] == "máy chủ chuyển hướng đến một địa chỉ không hợp lệ"
     assert why[portal.url("/qua-lon.html")] == "trang quá lớn: 322 KB, giới hạn 200 KB"  # refused from its Content-Length
     assert why[portal.url("/qua-lon-chunked.html")] == "trang quá lớn: hơn 200 KB"
     assert why[portal.url("/loi/trang-hong.html")].startswith("không đọc được bài")
@@ -151,6 +153,14 @@ def test_cli_mixes_urls_and_files_and_lists_failed_urls(portal: PortalServer, tm
     assert "Chỉ mục gen-000001: 5 bài." in result.output
     assert f"{portal.url('/khong-co.html')}: máy chủ trả lỗi HTTP 404" in result.output
     assert f"{portal.url('/noi-bo/bi-mat.html')}: robots.txt" in result.output
+
+
+def test_redirects_past_the_limit_are_refused(portal: PortalServer) -> None:
+    fetcher = Fetcher(dataclasses.replace(FAST, max_redirects=2))
+    with pytest.raises(FetchError, match=r"chuyển hướng quá 2 lần \(đến .*/tin-tuc/bai-da-chuyen.html\)"):
+        fetcher.get(portal.url("/chuyen/1"))
+    assert len(portal.requests_for("/tin-tuc/bai-da-chuyen.html")) == 0
+    assert Fetcher(FAST).get(portal.url("/chuyen/1")).final_url == portal.url("/tin-tuc/bai-da-chuyen.html")
 
 
 class FakeClock:

@@ -230,6 +230,8 @@ class Fetcher:
             )
         except requests.RequestException as exc:
             raise FetchError(self._network_reason(exc)) from None
+        except ValueError:  # requests parses a redirect's Location even when not following it ("http://[")
+            raise FetchError("máy chủ chuyển hướng đến một địa chỉ không hợp lệ") from None
 
     def _network_reason(self, exc: requests.RequestException) -> str:
         s = self.settings
