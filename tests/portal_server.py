@@ -24,6 +24,7 @@ Paths:
     /qua-lon-chunked.html          the same without Content-Length (chunked)
     /loi/trang-hong.html           HTTP 200, but no article in it
     /noi-bo/bi-mat.html            forbidden by robots.txt (a request for it is a test failure)
+    /hon-loan                      whatever `chaos` holds: (status, headers, body), for property tests
 """
 
 from __future__ import annotations
@@ -149,6 +150,7 @@ class PortalServer:
         }
         self.modified: dict[str, float] = {path: 1_750_000_000.0 for path in self.pages}
         self.seen: list[Seen] = []
+        self.chaos: tuple[int, dict[str, str], bytes] = (200, {}, b"")
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
@@ -207,6 +209,7 @@ class PortalServer:
             "/qua-lon.html": lambda h, n: self._send(h, 200, self._huge(), "text/html; charset=utf-8"),
             "/qua-lon-chunked.html": self._huge_chunked,
             "/loi/trang-hong.html": lambda h, n: self._send(h, 200, "<html><body><div></div></body></html>", "text/html"),
+            "/hon-loan": lambda h, n: self._send(h, self.chaos[0], self.chaos[2], "", self.chaos[1]),
             "/noi-bo/bi-mat.html": lambda h, n: self._send(h, 200, article_html("x", "Bí mật", "x", ["x"], "2025-01-01"), "text/html"),
         }
 

@@ -10,6 +10,7 @@ nested markup. Example counts come from the Hypothesis profile (tests/conftest.p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import json
@@ -22,7 +23,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from index.build import build
-from index.crawl.fetch import CrawlSettings
+from index.crawl.crawler import Crawl, NotModified
+from index.crawl.fetch import CrawlSettings, Fetcher
 from index.crawl.listings import ListingError, gunzip, kind_of, read_feed, read_sitemap
 from index.crawl.robots import RobotsRules
 from index.crawl.validators import ValidatorCache
@@ -36,6 +38,8 @@ from search.engine import MAX_PAGE, MAX_PER_PAGE, Filters, SearchEngine
 from search.query import MAX_QUERY_CHARS, parse_query
 from search.store import IndexStore
 from search.text import nfc
+from tests.portal_server import PortalServer
+from tests.test_crawl import FAST
 from tests.test_search import write_articles
 from web import create_app
 from web.params import search_args
@@ -353,3 +357,61 @@ def test_api_search_any_query_string(client, pairs: list[tuple[str, str]]) -> No
     response = client.get(f"/api/search?{query}")
     assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
     assert response.is_json
+
+
+# --- crawl: any answer a server can give -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def portal():
+    with PortalServer() as server:
+        yield server
+
+
+HEADER_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=40)
+# Only ever somewhere on this machine: a relative path, or a malformed URL. Never another host.
+LOCATIONS = st.one_of(
+    HEADER_TEXT.map(lambda t: "/" + t.lstrip("/\\")),
+    st.sampled_from(["http://[", "//[::1", "", " ", "ftp://x", "javascript:alert(1)", "http://127.0.0.1:1/", "/hon-loan"]),
+)
+HEADERS = st.fixed_dictionaries({}, optional={
+    "Location": LOCATIONS,
+    "Content-Type": st.sampled_from(["text/html", "text/html; charset=", "text/html; charset=cp1258",
+                                     "text/html; charset=utf-16", "application/rss+xml; charset=nope", "x/y; charset=\x01"])
+    | HEADER_TEXT,
+    "Retry-After": st.sampled_from(["0", "-1", "soon", "Wed, 21 Oct 2015 07:28:00 GMT", "99999999999999999999"]) | HEADER_TEXT,
+    "ETag": HEADER_TEXT,
+    "Last-Modified": HEADER_TEXT,
+    "Content-Encoding": st.sampled_from(["gzip", "deflate", "br", "identity", "x"]),
+    "Transfer-Encoding": st.sampled_from(["chunked", "x"]),
+})
+LOCAL_LINK = st.sampled_from(["/tin-tuc/khai-mac-ky-hop.html", "/hon-loan", "http://127.0.0.1:1/a", "", "http://["])
+BODIES = st.one_of(
+    st.binary(max_size=3_000),
+    HTML_BITS.map(lambda t: t.encode("utf-8", "surrogatepass")),
+    st.lists(LOCAL_LINK, max_size=4).map(
+        lambda links: ("<rss><channel>" + "".join(f"<item><link>{u}</link></item>" for u in links) + "</channel></rss>").encode()),
+    st.lists(LOCAL_LINK, max_size=4).map(
+        lambda links: ("<urlset>" + "".join(f"<url><loc>{u}</loc></url>" for u in links) + "</urlset>").encode()),
+    st.binary(max_size=500).map(lambda b: b"\x1f\x8b\x08\x00" + b),  # a gzip header and then anything
+)
+
+
+@QUARTER
+@given(st.sampled_from([200, 200, 203, 204, 206, 301, 302, 303, 304, 307, 308, 400, 403, 404, 410, 429, 500, 503, 599]),
+       HEADERS, BODIES)
+def test_crawler_survives_any_response(portal: PortalServer, status: int, headers: dict[str, str], body: bytes) -> None:
+    portal.chaos = (status, headers, body)
+    # a Retry-After of hours would be honoured up to max_retry_after: keep that short here
+    fetcher = Fetcher(dataclasses.replace(FAST, retries=1, read_timeout=0.2, max_retry_after=0.1))
+    try:
+        items = Crawl(fetcher, ValidatorCache(Path(tempfile.gettempdir()) / "bantin-no-such-dir" / "crawl.json")).run(
+            [portal.url("/hon-loan")]
+        )
+    finally:
+        fetcher.close()
+    for item in items[portal.url("/hon-loan")]:
+        if isinstance(item, Article):
+            assert_servable(item)
+        else:
+            assert isinstance(item, (SkippedSource, NotModified)) and (isinstance(item, NotModified) or item.reason)
