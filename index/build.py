@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 
+from index.crawl.crawler import Crawl, Item, NotModified, is_url
+from index.crawl.fetch import CrawlSettings, Fetcher
+from index.crawl.validators import CACHE_FILE, ValidatorCache
 from index.generations import building, complete, link_copy, prune, publish, remove_abandoned
 from index.parallel_writer import ParallelWriter
 from index.progress import Progress, SilentProgress
@@ -74,21 +77,61 @@ def _lock(store: IndexStore) -> FileLock:
     return lock
 
 
-def _unique(sources: Sequence[str], report: BuildReport) -> Iterator[Article]:
-    """Stream the articles of `sources`; bad files and repeated ids go to the report.
+class _Sources:
+    """The SOURCE arguments of one run: files and directories are read as they are
+    streamed; URLs are crawled up front (under the build lock) so the crawl has its
+    own progress count and its validators can be saved with the new generation."""
+
+    def __init__(
+        self,
+        sources: Sequence[str],
+        store: IndexStore,
+        settings: CrawlSettings | None,
+        indexed: Mapping[str, str] | None,
+        progress: Progress,
+    ) -> None:
+        self.sources = list(sources)
+        urls = [s for s in self.sources if is_url(s)]
+        self.cache = ValidatorCache(store.root / CACHE_FILE) if urls else None
+        self.crawled: dict[str, list[Item]] = {}
+        if urls:
+            fetcher = Fetcher(settings or CrawlSettings())
+            try:
+                self.crawled = Crawl(fetcher, self.cache, indexed, progress).run(urls)
+            finally:
+                fetcher.close()
+
+    def expected(self) -> int:
+        files = [s for s in self.sources if not is_url(s)]
+        return estimate_count(files) + sum(isinstance(i, Article) for items in self.crawled.values() for i in items)
+
+    def items(self) -> Iterator[Item]:
+        for source in self.sources:
+            yield from self.crawled[source] if is_url(source) else read_sources([source])
+
+    def save_validators(self, manifest: Mapping[str, str]) -> None:
+        """Remember the crawled pages' validators; only those whose article is in `manifest` count."""
+        if self.cache is not None:
+            self.cache.save(manifest)
+
+
+def _unique(items: Iterable[Item], report: BuildReport) -> Iterator[Article | NotModified]:
+    """The articles (and unchanged crawled pages) of `items`; bad sources and repeated ids go to the report.
 
     Streaming keeps a build's memory flat however large the corpus is.
     """
     first_seen: dict[str, str] = {}
-    for item in read_sources(sources):
+    for item in items:
         if isinstance(item, SkippedSource):
             report.skipped.append(item)
-        elif item.id in first_seen:
+            continue
+        source = item.url if isinstance(item, NotModified) else item.source
+        if item.id in first_seen:
             report.skipped.append(
-                SkippedSource(item.source or item.id, f"duplicate id {item.id!r} (first read from {first_seen[item.id]})")
+                SkippedSource(source or item.id, f"duplicate id {item.id!r} (first read from {first_seen[item.id]})")
             )
         else:
-            first_seen[item.id] = item.source
+            first_seen[item.id] = source
             yield item
 
 
@@ -122,12 +165,22 @@ def _write(
         progress.finish()
         writer.commit()
     except BaseException:
-        writer.cancel()
+        _discard(writer)
         raise
     return written
 
 
-def _finish(store: IndexStore, generation: Generation, manifest: dict[str, str], report: BuildReport) -> None:
+def _discard(writer) -> None:
+    """Cancel a failed writer without hiding why it failed: on a full disk the cancel fails too."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 (the generation is deleted next; the first error is the one to report)
+        pass
+
+
+def _finish(
+    store: IndexStore, generation: Generation, manifest: dict[str, str], report: BuildReport, sources: _Sources
+) -> None:
     ix = generation.open()
     if ix.doc_count() != len(manifest):
         raise BuildFailed(
@@ -142,6 +195,8 @@ def _finish(store: IndexStore, generation: Generation, manifest: dict[str, str],
         "articles": len(manifest),
         "report": report.to_dict(),
     }
+    # Before the switch is safe: validators count only for articles the live index holds as remembered.
+    sources.save_validators(manifest)
     complete(generation, manifest, meta)
     publish(store, generation)
     prune(store)
@@ -153,24 +208,27 @@ def build(
     jobs: int | None = None,
     progress: Progress | None = None,
     schema: Schema | None = None,
+    crawl: CrawlSettings | None = None,
 ) -> BuildReport:
-    """Index every article of `sources` into a fresh generation and switch to it.
+    """Index every article of `sources` (paths or URLs) into a fresh generation and switch to it.
 
-    `schema` is for benchmarks that compare analyzers; the service always uses
-    search.schema's.
+    URLs are fetched in full (no conditional requests): a rebuild starts from
+    nothing. `schema` is for benchmarks that compare analyzers; the service
+    always uses search.schema's.
     """
     started = time.monotonic()
     progress = progress or SilentProgress()
     report = BuildReport(kind="build")
     with _lock(store):
         remove_abandoned(store)
+        inputs = _Sources(sources, store, crawl, None, progress)
         with building(store) as generation:
             ix = whoosh_index.create_in(str(generation.path), schema or build_schema())
-            articles = _unique(sources, report)
-            manifest = _write(ix, articles, estimate_count(sources), (), jobs or default_jobs(), progress, "Lập chỉ mục")
+            articles = (a for a in _unique(inputs.items(), report) if isinstance(a, Article))
+            manifest = _write(ix, articles, inputs.expected(), (), jobs or default_jobs(), progress, "Lập chỉ mục")
             report.indexed = len(manifest)
             report.elapsed = time.monotonic() - started
-            _finish(store, generation, manifest, report)
+            _finish(store, generation, manifest, report, inputs)
     report.elapsed = time.monotonic() - started
     return report
 
@@ -181,16 +239,19 @@ def update(
     delete_missing: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
+    crawl: CrawlSettings | None = None,
 ) -> BuildReport:
     """Write only new and changed articles (by content hash) into a new generation.
 
     Nothing changed means no new generation at all, which is what makes a
-    no-change update of a large corpus take seconds.
+    no-change update of a large corpus take seconds. Crawled pages are fetched
+    with the validators of the last run; one answered "304 Not Modified" counts
+    as unchanged (and present, for `delete_missing`) without being downloaded.
     """
     try:
         current = store.current()
     except IndexMissing:
-        return build(sources, store, jobs=jobs, progress=progress)
+        return build(sources, store, jobs=jobs, progress=progress, crawl=crawl)
     started = time.monotonic()
     progress = progress or SilentProgress()
     report = BuildReport(kind="update")
@@ -199,21 +260,26 @@ def update(
         current = store.current()  # another builder may have switched it meanwhile
         old = current.manifest()
         manifest = dict(old)
+        inputs = _Sources(sources, store, crawl, old, progress)
         changed: list[Article] = []  # only what changed is held in memory
         seen: set[str] = set()
-        for article in _unique(sources, report):
-            seen.add(article.id)
-            digest = article.content_hash()
-            if old.get(article.id) == digest:
+        for item in _unique(inputs.items(), report):
+            seen.add(item.id)
+            digest = old[item.id] if isinstance(item, NotModified) else item.content_hash()
+            if old.get(item.id) == digest:
                 report.unchanged += 1
             else:
-                changed.append(article)
-                manifest[article.id] = digest
+                changed.append(item)
+                manifest[item.id] = digest
         missing = [i for i in old if i not in seen] if delete_missing else []
         for article_id in missing:
             del manifest[article_id]
         report.indexed, report.deleted = len(changed), len(missing)
         if not changed and not missing:
+            inputs.save_validators(manifest)
+            if store.pointer() != current.name:  # CURRENT names a damaged generation: point it back
+                publish(store, current)
+                prune(store)
             report.generation, report.total = current.name, len(old)
             report.elapsed = time.monotonic() - started
             return report
@@ -223,6 +289,6 @@ def update(
             replaced = [a.id for a in changed if a.id in old]
             _write(ix, changed, len(changed), [*replaced, *missing], jobs or default_jobs(), progress, "Cập nhật")
             report.elapsed = time.monotonic() - started
-            _finish(store, generation, manifest, report)
+            _finish(store, generation, manifest, report, inputs)
     report.elapsed = time.monotonic() - started
     return report

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 
 import click
 
 from index.build import BuilderBusy, BuildFailed, BuildReport, build, default_jobs, update
+from index.crawl.fetch import CrawlSettings
 from index.progress import for_stream
 from search.cli import index_dir_option, resolve_index_dir
-from search.store import IndexMissing
+from search.store import IndexMissing, IndexStore
 
 
 @click.group("index")
@@ -28,13 +30,33 @@ def _print_report(report: BuildReport) -> None:
             click.echo(f"  {item.path}: {item.reason}", err=True)
 
 
-def _run(action, *args, **kwargs) -> None:
+# What staff can do about a failed write, by errno; anything else shows the system's own words.
+_WRITE_ERRORS = {
+    errno.ENOSPC: "ổ đĩa chứa chỉ mục đã đầy; hãy giải phóng chỗ trống rồi chạy lại",
+    errno.EDQUOT: "đã hết hạn mức dung lượng đĩa; hãy giải phóng chỗ trống rồi chạy lại",
+    errno.EROFS: "thư mục chỉ mục nằm trên ổ chỉ đọc (read-only); hãy cho phép ghi rồi chạy lại",
+    errno.EACCES: "không có quyền ghi vào thư mục chỉ mục",
+    errno.EPERM: "không có quyền ghi vào thư mục chỉ mục",
+    errno.EIO: "lỗi đọc/ghi của ổ đĩa",
+}
+
+
+def _write_error(exc: OSError, store: IndexStore) -> str:
+    reason = _WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))
     try:
-        report = action(*args, progress=for_stream(sys.stderr), **kwargs)
+        serving = f"chỉ mục đang dùng ({store.current().name}) không bị ảnh hưởng"
+    except (IndexMissing, OSError):
+        serving = "chưa có chỉ mục nào đang dùng"
+    return f"không ghi được chỉ mục vào {store.root}: {reason}. Lần chạy này đã bị hủy; {serving}."
+
+
+def _run(action, sources: list[str], store: IndexStore, **kwargs) -> None:
+    try:
+        report = action(sources, store, progress=for_stream(sys.stderr), **kwargs)
     except (BuilderBusy, BuildFailed) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"lỗi ghi chỉ mục: {exc}; chỉ mục đang dùng không bị ảnh hưởng") from None
+        raise click.ClickException(_write_error(exc, store)) from None
     _print_report(report)
 
 
@@ -46,13 +68,37 @@ jobs_option = click.option(
 )
 
 
+crawl_delay_option = click.option(
+    "--crawl-delay",
+    type=click.FloatRange(0, 60),
+    default=CrawlSettings.delay,
+    show_default=True,
+    help="Số giây tối thiểu giữa hai lần tải từ cùng một máy chủ (robots.txt có thể đòi lâu hơn).",
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 600),
+    default=CrawlSettings.read_timeout,
+    show_default=True,
+    help="Số giây chờ máy chủ trả lời khi tải trang web (mỗi lần thử).",
+)
+
+
 @index_group.command("build")
 @click.argument("sources", nargs=-1, required=True)
 @index_dir_option
 @jobs_option
-def build_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None) -> None:
-    """Lập lại toàn bộ chỉ mục từ SOURCES (tệp hoặc thư mục), chuyển sang khi xong."""
-    _run(build, list(sources), resolve_index_dir(index_dir), jobs=jobs)
+@crawl_delay_option
+@timeout_option
+def build_command(
+    sources: tuple[str, ...], index_dir: str | None, jobs: int | None, crawl_delay: float, timeout: float
+) -> None:
+    """Lập lại toàn bộ chỉ mục từ SOURCES, chuyển sang khi xong.
+
+    SOURCES: tệp hoặc thư mục; hoặc địa chỉ http(s) của một bài, một nguồn tin RSS/Atom, một sitemap.
+    """
+    crawl = CrawlSettings(delay=crawl_delay, read_timeout=timeout)
+    _run(build, list(sources), resolve_index_dir(index_dir), jobs=jobs, crawl=crawl)
 
 
 @index_group.command("update")
@@ -60,9 +106,22 @@ def build_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | N
 @click.option("--delete-missing", is_flag=True, help="Xóa khỏi chỉ mục các bài không còn trong SOURCES.")
 @index_dir_option
 @jobs_option
-def update_command(sources: tuple[str, ...], delete_missing: bool, index_dir: str | None, jobs: int | None) -> None:
-    """Chỉ thêm bài mới và bài đã thay đổi từ SOURCES."""
-    _run(update, list(sources), resolve_index_dir(index_dir), delete_missing=delete_missing, jobs=jobs)
+@crawl_delay_option
+@timeout_option
+def update_command(
+    sources: tuple[str, ...],
+    delete_missing: bool,
+    index_dir: str | None,
+    jobs: int | None,
+    crawl_delay: float,
+    timeout: float,
+) -> None:
+    """Chỉ thêm bài mới và bài đã thay đổi từ SOURCES (như của build).
+
+    Trang web đã tải lần trước được hỏi kèm ETag/Last-Modified; trang không đổi (304) không tải lại.
+    """
+    crawl = CrawlSettings(delay=crawl_delay, read_timeout=timeout)
+    _run(update, list(sources), resolve_index_dir(index_dir), delete_missing=delete_missing, jobs=jobs, crawl=crawl)
 
 
 @index_group.command("stats")

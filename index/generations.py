@@ -36,6 +36,12 @@ def building(store: IndexStore) -> Iterator[Generation]:
         raise
 
 
+def _is_lock(name: str) -> bool:
+    """Whoosh's lock files (MAIN_WRITELOCK): each generation must have its own, never a link to
+    the previous one's, or a lock left held in one generation would lock the next."""
+    return name.endswith(("WRITELOCK", ".lock"))
+
+
 def link_copy(source: Generation, target: Generation) -> None:
     """Fill `target` with hard links to `source`'s Whoosh files.
 
@@ -44,14 +50,15 @@ def link_copy(source: Generation, target: Generation) -> None:
     `source` is left intact.
     """
     for item in source.path.iterdir():
-        if item.is_file() and item.name not in (META, MANIFEST) and not item.name.endswith(".lock"):
+        if item.is_file() and item.name not in (META, MANIFEST) and not _is_lock(item.name):
             try:
                 os.link(item, target.path / item.name)
             except OSError:  # another file system, or links not allowed
                 shutil.copy2(item, target.path / item.name)
 
 
-def _write_json_durably(path: Path, data: Any) -> None:
+def write_json_durably(path: Path, data: Any) -> None:
+    """Replace `path` atomically: readers see the old file or the whole new one, never a part."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(data, out, ensure_ascii=False)
@@ -71,14 +78,21 @@ def _fsync_dir(path: Path) -> None:
 def complete(generation: Generation, manifest: dict[str, str], meta: dict[str, Any]) -> None:
     """Make the generation durable, then mark it complete (meta.json comes last).
 
-    Whoosh never fsyncs, so its files are synced here before anything points at them.
+    Whoosh never fsyncs, so its files are synced here before anything points at
+    them. meta.json records every file's size, which is how a reader tells a
+    damaged generation from a sound one (see search.store).
     """
     for item in generation.path.iterdir():
         if item.is_file():
             with open(item, "rb") as handle:
                 os.fsync(handle.fileno())
-    _write_json_durably(generation.path / MANIFEST, manifest)
-    _write_json_durably(generation.path / META, meta)
+    write_json_durably(generation.path / MANIFEST, manifest)
+    files = {
+        item.name: item.stat().st_size
+        for item in sorted(generation.path.iterdir())
+        if item.is_file() and not _is_lock(item.name)
+    }
+    write_json_durably(generation.path / META, {**meta, "files": files})
     _fsync_dir(generation.path)
 
 
@@ -107,12 +121,16 @@ def remove_abandoned(store: IndexStore) -> list[str]:
 
 
 def prune(store: IndexStore, keep: int = KEEP_GENERATIONS) -> list[str]:
-    """Keep the live generation and the newest others, up to `keep` in all."""
+    """Keep the live generation and the newest sound others, up to `keep` in all.
+
+    Damaged generations go too: keeping one would leave no sound fallback.
+    """
     live = store.current().name
     complete = store.complete_generations()
-    keepers = {live} | {g.name for g in complete[-keep:]}
+    sound = [g for g in complete if g.name == live or g.problem() is None]
+    keepers = {live} | {g.name for g in sound[-keep:]}
     if len(keepers) > keep:  # the live one is older than the newest: keep it and the newest
-        keepers = {live, complete[-1].name}
+        keepers = {live, sound[-1].name}
     removed = []
     for generation in complete:
         if generation.name not in keepers:

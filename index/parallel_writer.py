@@ -4,7 +4,8 @@ Whoosh's MpWriter forks worker processes that analyze documents (pyvi included)
 and each write a segment, which is what spreads segmentation over the cores.
 Its workers wait on a queue forever, so after a `kill -9` of the builder they
 would linger and, having inherited it, keep holding the builder lock. Each
-worker here asks Linux to kill it when its parent dies.
+worker here asks Linux to kill it when its parent dies, and a cancelled writer
+(a failed build, e.g. a full disk) stops its workers itself.
 """
 
 from __future__ import annotations
@@ -51,3 +52,17 @@ class ParallelWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def cancel(self) -> None:
+        """Stop the workers for real, then discard the segment.
+
+        Whoosh's cancel only flips a flag in the parent's copy of each task: the
+        workers would go on writing into a generation being deleted, then wait on
+        the job queue for ever, holding the build lock, inside a long-lived
+        process such as the web app's background job.
+        """
+        for task in self.tasks:
+            task.terminate()
+        for task in self.tasks:
+            task.join()
+        super().cancel()

@@ -7,11 +7,19 @@
 
 A generation is complete once its meta.json exists; CURRENT only ever names a
 complete one, so readers never see a half-built index. Writers live in index/.
+
+A complete generation can still be damaged afterwards (a disk error, a file cut
+short by a full disk on another machine's copy, someone's cleanup script). Its
+meta.json records every file's size at completion, so a generation is checked
+cheaply (sizes, then Whoosh's table of contents and document count) before it
+is served, and a damaged one is passed over, with a warning, for the newest
+sound generation before it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -26,6 +34,9 @@ POINTER = "CURRENT"
 META = "meta.json"
 MANIFEST = "manifest.json"
 _GENERATION = re.compile(r"^gen-(\d{6})$")
+log = logging.getLogger(__name__)
+_warned: set[str] = set()  # each fallback is logged once per process, not on every lookup
+OLD_SCHEMA = "lập bằng phiên bản khác của Bantin"
 
 
 class IndexMissing(Exception):
@@ -53,8 +64,41 @@ class Generation:
         """Written with this version's fields and analysis."""
         try:
             return self.meta().get("schema") == SCHEMA_VERSION
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             return False
+
+    def problem(self) -> str | None:
+        """Why this complete generation must not be served, or None if it looks sound.
+
+        Cheap enough for every switch of generation: a stat per file, and opening
+        Whoosh's table of contents. Whoosh raises many kinds of errors on damaged
+        files (EOFError, struct.error, unpickling errors), hence the broad except.
+        """
+        try:
+            meta = self.meta()
+        except (OSError, ValueError) as exc:
+            return f"meta.json không đọc được ({exc})"
+        if not isinstance(meta, dict):
+            return "meta.json không phải một đối tượng JSON"
+        if meta.get("schema") != SCHEMA_VERSION:
+            return OLD_SCHEMA
+        files = meta.get("files")
+        if isinstance(files, dict):  # generations completed before sizes were recorded have none
+            for name, size in files.items():
+                try:
+                    actual = (self.path / name).stat().st_size
+                except OSError:
+                    return f"thiếu tệp {name}"
+                if actual != size:
+                    return f"tệp {name} có {actual} byte, lúc lập xong là {size}"
+        try:
+            ix = self.open()
+            count = ix.doc_count()
+        except Exception as exc:  # noqa: BLE001 (see the docstring)
+            return f"Whoosh không mở được ({type(exc).__name__}: {exc})"
+        if count != meta.get("articles"):
+            return f"có {count} bài, meta.json ghi {meta.get('articles')}"
+        return None
 
     def meta(self) -> dict[str, Any]:
         return json.loads((self.path / META).read_text(encoding="utf-8"))
@@ -93,22 +137,30 @@ class IndexStore:
             return None
 
     def current(self) -> Generation:
-        """The live generation: the one CURRENT names, or, if that one is unusable,
-        the newest complete generation of this schema version."""
+        """The live generation: the one CURRENT names, or, if that one is missing or
+        unusable, the newest sound generation (with a warning saying why)."""
         name = self.pointer()
-        if name and _GENERATION.match(name):
-            generation = Generation(self.root / name)
-            if generation.complete and generation.compatible:
+        named = Generation(self.root / name) if name and _GENERATION.match(name) else None
+        others = [g for g in reversed(self.complete_generations()) if g != named]
+        candidates = ([named] if named is not None and named.complete else []) + others
+        problems: list[str] = []
+        for generation in candidates:
+            problem = generation.problem()
+            if problem is None:
+                if problems:
+                    message = f"chỉ mục {self.root}: dùng thế hệ {generation.name} vì {'; '.join(problems)}"
+                    if message not in _warned:
+                        _warned.add(message)
+                        log.warning(message)
                 return generation
-        complete = self.complete_generations()
-        usable = [g for g in complete if g.compatible]
-        if usable:
-            return usable[-1]
-        if complete:
+            problems.append(f"{generation.name} {problem}")
+        if not candidates:
+            raise IndexMissing(f"chưa có chỉ mục trong {self.root}: hãy chạy `bantin index build`")
+        if all(p.endswith(OLD_SCHEMA) for p in problems):
             raise IndexMissing(
                 f"chỉ mục trong {self.root} được lập bằng phiên bản cũ của Bantin: hãy chạy `bantin index build`"
             )
-        raise IndexMissing(f"chưa có chỉ mục trong {self.root}: hãy chạy `bantin index build`")
+        raise IndexMissing(f"chỉ mục trong {self.root} bị hỏng ({'; '.join(problems)}): hãy chạy `bantin index build`")
 
     def exists(self) -> bool:
         try:

@@ -11,7 +11,8 @@ _EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "D"})
 # this pass cheap on large bodies (most spaces are already single).
 _SPACE_CLASS = r"\t\u00a0\u2000-\u200b\u202f\u205f\u3000"
 _SPACES = re.compile(rf"[{_SPACE_CLASS}][ {_SPACE_CLASS}]*| [ {_SPACE_CLASS}]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
+# Lone surrogates too: they are not characters, and no UTF-8 page, index or JSON can hold them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe\ud800-\udfff]")
 
 
 def nfc(text: str) -> str:
@@ -23,7 +24,7 @@ def nfc(text: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    """NFC, control characters removed, runs of (no-break) spaces collapsed, trimmed."""
+    """NFC, control characters and lone surrogates removed, runs of (no-break) spaces collapsed, trimmed."""
     return _SPACES.sub(" ", _CONTROL.sub("", nfc(text))).strip()
 
 

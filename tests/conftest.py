@@ -1,10 +1,25 @@
-"""Shared fixtures: the sibling shared/ folder (optional), and small real indexes."""
+"""Shared fixtures: the sibling shared/ folder (optional), and small real indexes.
+
+Hypothesis profiles (HYPOTHESIS_PROFILE=...): `ci`, the default, runs 1,000
+examples per property test that does not set its own count (tests/test_hostile.py:
+a few thousand inputs per parser and for the query path in under a minute on
+two cores); `dev` runs 100 while iterating; `thorough` 20,000, for a long run
+before a release.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+_FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("ci", max_examples=1_000, **_FUZZ)
+settings.register_profile("dev", max_examples=100, **_FUZZ)
+settings.register_profile("thorough", max_examples=20_000, **_FUZZ)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

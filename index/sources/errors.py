@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -14,6 +17,11 @@ class SkippedSource:
 
     path: str
     reason: str
+
+    def __post_init__(self) -> None:
+        # A URL typed in a terminal that could not decode it holds lone surrogates; the
+        # report is written as UTF-8 (meta.json, the admin page), so they become U+FFFD.
+        object.__setattr__(self, "path", _SURROGATE.sub("\ufffd", self.path))
 
 
 class SourceError(Exception):

@@ -22,8 +22,9 @@ _PAGE_EXTENSIONS = {".html", ".htm", ".shtml", ".aspx", ".asp", ".php", ".jsp"}
 
 
 def _hash8(text: str) -> str:
-    # NFC first, so the same name typed or stored in another normalization keeps its id.
-    return hashlib.sha1(nfc(text).encode("utf-8")).hexdigest()[:8]
+    # NFC first, so the same name typed or stored in another normalization keeps its id;
+    # "surrogatepass" so that even a string holding a lone surrogate has a stable id.
+    return hashlib.sha1(nfc(text).encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def _slug_and_hash(slug: str, hashed: str) -> str:

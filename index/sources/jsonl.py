@@ -21,9 +21,9 @@ from index.sources.ids import record_id
 from search.article import Article
 
 _TEXT_FIELDS = ("category", "url", "lead", "caption", "author", "source")
-# A JSON escape of a UTF-16 surrogate; only lines with one need the (slower) check
+# A surrogate, raw or as a JSON escape; only lines with one need the (slower) check
 # for lone surrogates, which cannot be stored or encoded as UTF-8.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
 
 
 def iter_jsonl(text: str, *, path: str, source: str | None = None) -> Iterator[Article | SkippedSource]:
@@ -56,6 +56,8 @@ def _article(line: str, default_source: str) -> Article:
         raise SourceError("invalid JSON: nested too deeply") from None
     if not isinstance(record, dict):
         raise SourceError("invalid record: not a JSON object")
+    if _SURROGATE.search(line):
+        _check_encodable(record)
 
     raw_id = record.get("id")
     if isinstance(raw_id, int) and not isinstance(raw_id, bool):
@@ -78,8 +80,6 @@ def _article(line: str, default_source: str) -> Article:
     )
     if not article.title and not article.body:  # checked after cleaning: spaces are nothing
         raise SourceError("empty article: no title and no body")
-    if _SURROGATE_ESCAPE.search(line):
-        _check_encodable(article)
     return article
 
 
@@ -114,8 +114,9 @@ def _date(value: Any) -> dt.date | None:
     raise SourceError(f"invalid date {str(value)[:40]!r}: expected YYYY-MM-DD")
 
 
-def _check_encodable(article: Article) -> None:
+def _check_encodable(record: dict[str, Any]) -> None:
+    """Refuse a record holding a lone surrogate before anything (its id's hash included) uses it."""
     try:
-        json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8")
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise SourceError("invalid text: unpaired UTF-16 surrogate") from None
