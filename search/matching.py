@@ -42,11 +42,11 @@ class Weights:
     """Boosts of each kind of evidence; bench/relevance.py measures them."""
 
     all_text: float = 1.0
-    title_short: float = 2.5  # title weight for short queries ...
+    title_short: float = 5.0  # title weight for short queries ...
     title_long: float = 0.8  # ... and for question- or paragraph-length ones
     lead: float = 1.2
     body: float = 0.6
-    title_bigram: float = 1.5
+    title_bigram: float = 1.125
     text_bigram: float = 0.8
     exact_syllable: float = 1.0  # a syllable with the diacritics the user typed
     exact_word: float = 0.5

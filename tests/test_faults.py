@@ -181,7 +181,7 @@ def test_full_disk_is_a_clear_error_and_the_serving_index_is_untouched(tmp_path:
     index_dir.mkdir()
     small = write_jsonl(tmp_path / "small.jsonl", 20)
     big = write_jsonl(tmp_path / "big.jsonl", 500, start=100)  # enough for the parallel writer's workers
-    with mounted(index_dir, "-t", "tmpfs", "-o", "size=1m", "tmpfs"):
+    with mounted(index_dir, "-t", "tmpfs", "-o", "size=2m", "tmpfs"):
         store = IndexStore(index_dir)
         build([str(small)], store, jobs=1)
         before = generation_files(store, "gen-000001")
