@@ -1,8 +1,12 @@
 """Running searches against the live generation: the library API that web/ and the CLI use.
 
-One Searcher is opened and shared by all requests (Whoosh searchers are safe to
-share for reading); it is swapped when CURRENT names a new generation, so a
-rebuild is picked up without a restart.
+One Searcher per generation is shared by all requests. Its readers share open
+files (a seek then a read), so reads from two threads at once can interleave
+and return garbage: each generation has one lock, held by a request for its
+Whoosh reads and its (cached, mostly numpy) ranking. When CURRENT names a new
+generation, its tables are built in the background while requests are still
+answered from the old one; the switch happens when they are ready, so a
+rebuild is picked up without a restart and without a stall.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ class _Live:
 
     def __init__(self, generation: Generation) -> None:
         self.generation = generation
+        self.lock = threading.RLock()
         self.searcher: Searcher = generation.open().searcher()
         self.columns = Columns(self.searcher.reader())
         self.ranker = Ranker(self.searcher, self.columns)
@@ -52,9 +57,10 @@ class _Live:
 
     def _prepare(self) -> None:
         try:
-            self.columns.warm(SCORED_FIELDS)
-            self.highlighter.prepare()
-            self.suggester.table()
+            # Step by step, so that requests (if this generation is already served) interleave.
+            for step in (lambda: self.columns.warm(SCORED_FIELDS), self.highlighter.prepare, self.suggester.table):
+                with self.lock:
+                    step()
         finally:
             self.ready.set()
 
@@ -65,6 +71,7 @@ class SearchEngine:
         self.weights = weights
         self._lock = threading.Lock()
         self._live: _Live | None = None
+        self._next: _Live | None = None  # the new generation, until its tables are ready
         self._pointer_stamp: tuple[int, int] | None = None
 
     def _stamp(self) -> tuple[int, int] | None:
@@ -75,16 +82,23 @@ class SearchEngine:
         return (st.st_ino, st.st_mtime_ns)
 
     def _current(self) -> _Live:
-        """The live generation's searcher, reopened when CURRENT changes (one stat per call)."""
+        """The live generation, switched when CURRENT changes (one stat per call) and
+        the new generation is ready to serve."""
         stamp = self._stamp()
         with self._lock:
             if self._live is None or stamp != self._pointer_stamp:
                 generation = self.store.current()
-                if self._live is None or generation != self._live.generation:
-                    # The old searcher is left to the garbage collector: requests still
-                    # using it finish on its open files.
+                if self._live is None:
                     self._live = _Live(generation)
+                elif generation != self._live.generation and (
+                    self._next is None or generation != self._next.generation
+                ):
+                    self._next = _Live(generation)
                 self._pointer_stamp = stamp
+            if self._next is not None and self._next.ready.is_set():
+                # The old searcher is left to the garbage collector: requests still
+                # using it finish on its open files.
+                self._live, self._next = self._next, None
             return self._live
 
     def searcher(self) -> Searcher:
@@ -99,7 +113,10 @@ class SearchEngine:
         except IndexMissing:
             return
         if wait:
-            live.ready.wait()
+            for pending in (live, self._next):
+                if pending is not None:
+                    pending.ready.wait()
+            self._current()
 
     @property
     def generation(self) -> Generation:
@@ -112,17 +129,24 @@ class SearchEngine:
         """The newest articles (undated ones after every dated one), optionally of one
         section. Lazy: rebuilding an Article from stored fields is most of the cost."""
         live = self._current()
-        ids = Filters(category=category).apply(np.flatnonzero(live.columns.alive).astype(np.int32), live.columns)
-        newest_first = np.argsort(-live.columns.dates()[ids].astype(np.int64), kind="stable")[:limit]
+        with live.lock:
+            ids = Filters(category=category).apply(np.flatnonzero(live.columns.alive).astype(np.int32), live.columns)
+            newest_first = np.argsort(-live.columns.dates()[ids].astype(np.int64), kind="stable")[:limit]
         for position in newest_first:
-            yield from_stored(live.searcher.stored_fields(int(ids[position])))
+            with live.lock:
+                fields = live.searcher.stored_fields(int(ids[position]))
+            yield from_stored(fields)
 
     def has_category(self, category: str) -> bool:
-        return self.searcher().reader().doc_frequency("category", category) > 0
+        live = self._current()
+        with live.lock:
+            return live.searcher.reader().doc_frequency("category", category) > 0
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
-        fields = self.searcher().document(id=article_id)
+        live = self._current()
+        with live.lock:
+            fields = live.searcher.document(id=article_id)
         return from_stored(fields) if fields else None
 
     def search(
@@ -139,6 +163,22 @@ class SearchEngine:
     ) -> SearchPage:
         """One page of results for what the user typed; never raises for any `text`."""
         live = self._current()
+        with live.lock:
+            return self._search(live, text, page, per_page, sort, filters, prefix, snippets, facets, suggest)
+
+    def _search(
+        self,
+        live: _Live,
+        text: str,
+        page: int,
+        per_page: int,
+        sort: str,
+        filters: Filters,
+        prefix: bool,
+        snippets: bool,
+        facets: bool,
+        suggest: bool,
+    ) -> SearchPage:
         parsed = parse_query(text, prefix=prefix)
         page = min(max(page, 1), MAX_PAGE)
         per_page = min(max(per_page, 1), MAX_PER_PAGE)

@@ -95,6 +95,7 @@ def test_update_writes_only_changes(tmp_path: Path) -> None:
 
     pruned = update([str(src)], store, delete_missing=True, jobs=1)
     assert (pruned.indexed, pruned.deleted, pruned.total) == (0, 5, 36)
+    engine.warm(wait=True)  # the new generation's tables are built in the background
     assert engine.doc_count() == 36  # the engine picked up the new generation by itself
     # only the last two generations are kept
     assert [g.name for g in store.complete_generations()] == ["gen-000002", "gen-000003"]
