@@ -9,8 +9,9 @@ import click
 
 from index.build import BuilderBusy, BuildFailed, BuildReport, build, default_jobs, update
 from index.progress import for_stream
+from index.reports import save_last_report
 from search.cli import index_dir_option, resolve_index_dir
-from search.store import IndexMissing
+from search.store import IndexMissing, IndexStore
 
 
 @click.group("index")
@@ -28,13 +29,14 @@ def _print_report(report: BuildReport) -> None:
             click.echo(f"  {item.path}: {item.reason}", err=True)
 
 
-def _run(action, *args, **kwargs) -> None:
+def _run(action, sources: list[str], store: IndexStore, **kwargs) -> None:
     try:
-        report = action(*args, progress=for_stream(sys.stderr), **kwargs)
+        report = action(sources, store, progress=for_stream(sys.stderr), **kwargs)
     except (BuilderBusy, BuildFailed) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"lỗi ghi chỉ mục: {exc}; chỉ mục đang dùng không bị ảnh hưởng") from None
+    save_last_report(store, report)  # for the admin dashboard
     _print_report(report)
 
 
