@@ -83,9 +83,9 @@ def protect(app: Flask) -> None:
 
 
 def retry_after() -> int:
-    """Seconds until the breached limit lets this client in again."""
+    """Seconds until the breached limit lets this client in again (rounded as Flask-Limiter's header is)."""
     limit = current_app.extensions["bantin.limiter"].current_limit
-    return max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
+    return max(1, int(limit.reset_at - time.time())) if limit else 60
 
 
 def _too_many(error: RateLimitExceeded):

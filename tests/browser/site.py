@@ -80,9 +80,9 @@ def build_site_index(root: Path) -> IndexStore:
 
 
 @contextmanager
-def live_server(index_dir: Path, threads: int = 4) -> Iterator[str]:
+def live_server(index_dir: Path, threads: int = 4, config: dict | None = None) -> Iterator[str]:
     """The app on waitress, on a free local port, for as long as the block runs."""
-    app = create_app({"INDEX_DIR": str(index_dir)})
+    app = create_app({"INDEX_DIR": str(index_dir), **(config or {})})
     app.extensions["bantin.engine"].warm()
     server = create_server(app, host="127.0.0.1", port=0, threads=threads)
     thread = threading.Thread(target=server.run, name="bantin-test-server", daemon=True)

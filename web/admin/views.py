@@ -125,7 +125,7 @@ def job_view(state: dict[str, Any] | None) -> dict[str, Any]:
     running = state.get("status") in ACTIVE
     done, total = int(state.get("done") or 0), int(state.get("total") or 0)
     if running:
-        message = f"Đang chạy: {kind} do {state.get('user')} bắt đầu lúc {_clock(state.get('started'))}. {state.get('phase', '')}."
+        message = f"Đang chạy: {kind} do {state.get('user')} bắt đầu lúc {_clock(state.get('started'))}. Bước hiện tại: {state.get('phase', '')}."
     elif state.get("status") == "done":
         message = f"Đã xong: {kind} lúc {_clock(state.get('finished'))}, {result_text(state)}."
     else:
