@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from index.build import build
+from index.reports import load_last_report
 from search.store import IndexStore
 from tests.factories import write_jsonl
 from web import create_app
@@ -103,6 +104,8 @@ def test_sign_in_and_out(client, instance) -> None:
     assert right.status_code == 303 and right.headers["Location"] == "/admin/#cap-nhat"
     dashboard = client.get("/admin/").get_data(as_text=True)
     assert "Đang đăng nhập: <strong>lan</strong>" in dashboard and "Chỉ mục đang dùng" in dashboard
+    # No saved report yet: the one in the live generation's meta is shown.
+    assert "<dt>Loại</dt><dd>Lập lại toàn bộ</dd>" in dashboard and "<dt>Số bài</dt><dd>4</dd>" in dashboard
 
     out = client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
     assert out.status_code == 303 and "signed_out=1" in out.headers["Location"]
@@ -339,6 +342,15 @@ def test_a_killed_job_is_reported(make_app, own_index, tmp_path, instance) -> No
     worker.wait(timeout=10)
     assert jobs.current()["error"] == DIED
     assert audit_lines(instance)[-1]["action"] == "job-end" and "dừng bất thường" in audit_lines(instance)[-1]["result"]
+
+
+def test_the_command_line_saves_its_report_for_the_dashboard(own_index, tmp_path) -> None:
+    (tmp_path / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["index", "update", str(tmp_path / "first.jsonl"), str(tmp_path / "bad.jsonl"), "--index-dir", str(own_index)])
+    assert result.exit_code == 0, result.output
+    report = load_last_report(IndexStore(own_index))
+    assert report["kind"] == "update" and report["unchanged"] == 3 and report["finished_at"]
+    assert [item["path"].endswith("bad.jsonl:1") for item in report["skipped"]] == [True]
 
 
 def test_no_sources_configured(client) -> None:

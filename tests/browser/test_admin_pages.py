@@ -10,10 +10,9 @@ from collections.abc import Iterator
 import pytest
 from werkzeug.security import generate_password_hash
 
-from index.reports import save_last_report
 from index.build import BuildReport
+from index.reports import save_last_report
 from index.sources.errors import SkippedSource
-from search.store import IndexStore
 from tests.browser.conftest import Visitor
 from tests.browser.pages import LARGEST_FONT, THEMES
 from tests.browser.site import build_site_index, live_server

@@ -14,8 +14,8 @@ from flask import (
     Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for,
 )
 
-from search.store import IndexMissing, IndexStore
 from index.reports import load_last_report
+from search.store import IndexMissing, IndexStore
 from web.admin import auth
 from web.admin.accounts import MAX_NAME, MAX_PASSWORD
 from web.admin.audit import AuditLog
