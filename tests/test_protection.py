@@ -226,3 +226,13 @@ def test_logs_hold_no_password_query_cookie_or_key(make_app, caplog) -> None:
     assert any("exceeded" in m for m in messages)  # the limiter's own line is in there too
     for secret in secrets_seen:
         assert not [m for m in messages if secret in m], secret
+
+
+def test_a_hostile_path_is_one_short_log_line(make_app, caplog) -> None:
+    client = make_app().test_client()
+    with caplog.at_level(logging.INFO, logger="bantin.web"):
+        client.get("/articles/a%0aGET%20/admin/%20200%201.0ms%2010B")
+        client.get("/articles/" + "c" * 5000)
+    forged, long = [record.getMessage() for record in caplog.records if record.name == "bantin.web"]
+    assert "\n" not in forged and forged.startswith("GET /articles/a\\x0aGET /admin/ 200") and " 404 " in forged
+    assert len(long) < 300 and "…" in long
