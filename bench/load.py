@@ -140,7 +140,9 @@ class Workload:
         return kind, f"/articles/{rng.choice(self.audio)}/audio.mp3", {"Range": AUDIO_RANGE}
 
 
-def client_loop(base: str, workload: Workload, seed: int, think_s: float, stop: threading.Event, out: list[Sample]) -> None:
+def client_loop(
+    base: str, workload: Workload, seed: int, think_s: float, stop: threading.Event, out: list[Sample]
+) -> None:
     rng = random.Random(seed)
     session = requests.Session()
     while not stop.is_set():
@@ -172,7 +174,9 @@ def ensure_index(index_dir: Path, corpus: Path) -> IndexStore:
         store.current()
     except IndexMissing:
         print(f"building the corpus index in {index_dir} (several minutes) ...", file=sys.stderr)
-        subprocess.run([BANTIN, "index", "build", str(corpus), "--index-dir", str(index_dir), "--jobs", "2"], check=True)
+        subprocess.run(
+            [BANTIN, "index", "build", str(corpus), "--index-dir", str(index_dir), "--jobs", "2"], check=True
+        )
     return store
 
 
@@ -181,8 +185,21 @@ def start_server(index_dir: Path, threads: int, data_dir: Path, log_path: Path) 
     env = dict(os.environ, BANTIN_DATA_DIR=str(data_dir), BANTIN_RATELIMIT_ENABLED="false")
     log = open(log_path, "wb")
     server = subprocess.Popen(
-        [BANTIN, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads), "--index-dir", str(index_dir)],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
+        [
+            BANTIN,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+            "--index-dir",
+            str(index_dir),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 600
@@ -222,7 +239,8 @@ def audio_available(base: str, article: str) -> tuple[bool, str]:
         return False, f"audio probe failed: {type(exc).__name__}"
     if response.status_code in (200, 206):
         return True, "included"
-    return False, f"skipped: GET /articles/<id>/audio.mp3 answers {response.status_code} (the audio routes are not in this build)"
+    status = response.status_code
+    return False, f"skipped: GET /articles/<id>/audio.mp3 answers {status} (the audio routes are not in this build)"
 
 
 def warm_audio(base: str, articles: list[str]) -> float:
@@ -235,12 +253,16 @@ def warm_audio(base: str, articles: list[str]) -> float:
 # --- phases ----------------------------------------------------------------------------
 
 
-def run_phase(name: str, base: str, workload: Workload, args, server: psutil.Process, during=None) -> tuple[Phase, dict]:
+def run_phase(
+    name: str, base: str, workload: Workload, args, server: psutil.Process, during=None
+) -> tuple[Phase, dict]:
     phase = Phase(name)
     stop = threading.Event()
     per_client: list[list[Sample]] = [[] for _ in range(args.clients)]
     threads = [
-        threading.Thread(target=client_loop, args=(base, workload, args.seed * 1000 + i, args.think_ms / 1000, stop, per_client[i]))
+        threading.Thread(
+            target=client_loop, args=(base, workload, args.seed * 1000 + i, args.think_ms / 1000, stop, per_client[i])
+        )
         for i in range(args.clients)
     ]
     server_cpu, client_cpu = server.cpu_times(), psutil.Process().cpu_times()
@@ -254,7 +276,9 @@ def run_phase(name: str, base: str, workload: Workload, args, server: psutil.Pro
     deadline = time.monotonic() + args.duration
     # The update phase lasts until the update is over and the new generation has
     # served for a while, however slow the update was on a busy machine.
-    while time.monotonic() < deadline or (worker and (worker.is_alive() or time.monotonic() < extra["done_at"] + SWITCH_WINDOW_S * 2)):
+    while time.monotonic() < deadline or (
+        worker and (worker.is_alive() or time.monotonic() < extra["done_at"] + SWITCH_WINDOW_S * 2)
+    ):
         phase.load.append(os.getloadavg()[0])
         time.sleep(max(0.05, min(1.0, deadline - time.monotonic())))
     stop.set()
@@ -288,7 +312,9 @@ def switch_report(phase: Phase, switch_at: float | None) -> dict:
         return {"happened": False}
     spanning = [s for s in phase.samples if s.start <= switch_at <= s.end]
     after = [s for s in phase.samples if switch_at <= s.start <= switch_at + SWITCH_WINDOW_S]
-    around = [s for s in phase.samples if switch_at - SWITCH_WINDOW_S <= s.end and s.start <= switch_at + SWITCH_WINDOW_S]
+    around = [
+        s for s in phase.samples if switch_at - SWITCH_WINDOW_S <= s.end and s.start <= switch_at + SWITCH_WINDOW_S
+    ]
     return {
         "happened": True,
         "at_s": round(switch_at - phase.started, 2),
@@ -296,7 +322,9 @@ def switch_report(phase: Phase, switch_at: float | None) -> dict:
         "failed_in_flight": sum(s.failed for s in spanning),
         f"requests_within_{SWITCH_WINDOW_S:g}s": len(around),
         f"failed_within_{SWITCH_WINDOW_S:g}s": sum(s.failed for s in around),
-        f"search_in_first_{SWITCH_WINDOW_S:g}s_after": summarize([s for s in after if s.kind.startswith("search")], SWITCH_WINDOW_S),
+        f"search_in_first_{SWITCH_WINDOW_S:g}s_after": summarize(
+            [s for s in after if s.kind.startswith("search")], SWITCH_WINDOW_S
+        ),
     }
 
 
@@ -343,9 +371,14 @@ def main() -> None:
 
     out: dict = {
         "setup": {
-            "index_dir": str(args.index_dir), "articles": store.current().meta()["articles"],
-            "clients": args.clients, "server_threads": args.threads, "think_ms": args.think_ms,
-            "phase_seconds": args.duration, "mix": parse_mix(args.mix), "cores": psutil.cpu_count(),
+            "index_dir": str(args.index_dir),
+            "articles": store.current().meta()["articles"],
+            "clients": args.clients,
+            "server_threads": args.threads,
+            "think_ms": args.think_ms,
+            "phase_seconds": args.duration,
+            "mix": parse_mix(args.mix),
+            "cores": psutil.cpu_count(),
             "load_average_before": [round(x, 2) for x in os.getloadavg()],
         }
     }
@@ -368,7 +401,8 @@ def main() -> None:
             started = time.time()
             done = subprocess.run(
                 [BANTIN, "index", "update", str(update_file), "--index-dir", str(args.index_dir)],
-                capture_output=True, text=True,
+                capture_output=True,
+                text=True,
             )
             extra["done_at"] = time.monotonic()
             extra["update"] = {
@@ -393,7 +427,8 @@ def main() -> None:
         server_process.wait(timeout=30)
     measured = out["with_update"]
     out["targets"] = {
-        "zero_errors": measured["all"]["errors"] == 0 and out.get("baseline", {"all": {"errors": 0}})["all"]["errors"] == 0,
+        "zero_errors": measured["all"]["errors"] == 0
+        and out.get("baseline", {"all": {"errors": 0}})["all"]["errors"] == 0,
         "search_p99_at_most_300ms": measured["search"]["p99_ms"] <= 300,
         "switch_without_failure": measured["switch"].get("happened", False)
         and measured["switch"]["failed_in_flight"] == 0

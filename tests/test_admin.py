@@ -111,14 +111,18 @@ def test_sign_in_and_out(client, instance) -> None:
     assert out.status_code == 303 and "signed_out=1" in out.headers["Location"]
     assert client.get("/admin/").status_code == 303
     assert [(e["user"], e["action"]) for e in audit_lines(instance)] == [
-        ("lan", "sign-in-failed"), ("lan", "sign-in"), ("lan", "sign-out"),
+        ("lan", "sign-in-failed"),
+        ("lan", "sign-in"),
+        ("lan", "sign-out"),
     ]
 
 
 def test_sign_in_goes_only_to_admin_pages(client) -> None:
     token = csrf_token(client)
     for target in ("https://evil.example/", "//evil.example/admin", "/search?q=x", "/admin/login"):
-        response = client.post("/admin/login", data={"csrf_token": token, "username": "lan", "password": PASSWORD, "next": target})
+        response = client.post(
+            "/admin/login", data={"csrf_token": token, "username": "lan", "password": PASSWORD, "next": target}
+        )
         assert response.headers["Location"] == "/admin/", target
         client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
         token = csrf_token(client)
@@ -146,7 +150,9 @@ def test_a_changed_password_ends_old_sessions(make_app, client) -> None:
     session_cookie = client.get_cookie(COOKIE, path="/admin").value
     assert client.get("/admin/").status_code == 200
     key = client.application.secret_key
-    changed = make_app(SECRET_KEY=key, ADMIN_USERS={"lan": generate_password_hash("một mật khẩu mới khác")}).test_client()
+    changed = make_app(
+        SECRET_KEY=key, ADMIN_USERS={"lan": generate_password_hash("một mật khẩu mới khác")}
+    ).test_client()
     changed.set_cookie(COOKIE, session_cookie, path="/admin")
     assert changed.get("/admin/").status_code == 303
     same = make_app(SECRET_KEY=key).test_client()
@@ -337,7 +343,11 @@ def test_a_killed_job_is_reported(make_app, own_index, tmp_path, instance) -> No
     app = make_app(INDEX_DIR=str(own_index), SOURCES=[str(tmp_path)])
     jobs = app.extensions["bantin.jobs"]
     jobs.start("update", [str(tmp_path)], "lan")
-    worker = next(p for p in psutil.Process().children() if p.status() != psutil.STATUS_ZOMBIE and "web.admin.worker" in " ".join(p.cmdline()))
+    worker = next(
+        p
+        for p in psutil.Process().children()
+        if p.status() != psutil.STATUS_ZOMBIE and "web.admin.worker" in " ".join(p.cmdline())
+    )
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
     assert jobs.current()["error"] == DIED
@@ -346,7 +356,10 @@ def test_a_killed_job_is_reported(make_app, own_index, tmp_path, instance) -> No
 
 def test_the_command_line_saves_its_report_for_the_dashboard(own_index, tmp_path) -> None:
     (tmp_path / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["index", "update", str(tmp_path / "first.jsonl"), str(tmp_path / "bad.jsonl"), "--index-dir", str(own_index)])
+    result = CliRunner().invoke(
+        main,
+        ["index", "update", str(tmp_path / "first.jsonl"), str(tmp_path / "bad.jsonl"), "--index-dir", str(own_index)],
+    )
     assert result.exit_code == 0, result.output
     report = load_last_report(IndexStore(own_index))
     assert report["kind"] == "update" and report["unchanged"] == 3 and report["finished_at"]
@@ -355,6 +368,10 @@ def test_the_command_line_saves_its_report_for_the_dashboard(own_index, tmp_path
 
 def test_no_sources_configured(client) -> None:
     sign_in(client)
-    page = client.post("/admin/jobs", data={"csrf_token": csrf_token(client, "/admin/"), "kind": "update"}, follow_redirects=True)
+    page = client.post(
+        "/admin/jobs", data={"csrf_token": csrf_token(client, "/admin/"), "kind": "update"}, follow_redirects=True
+    )
     assert "Chưa cấu hình nguồn bài viết (SOURCES)" in page.get_data(as_text=True)
-    assert client.post("/admin/jobs", data={"csrf_token": csrf_token(client, "/admin/"), "kind": "xoa"}).status_code == 400
+    assert (
+        client.post("/admin/jobs", data={"csrf_token": csrf_token(client, "/admin/"), "kind": "xoa"}).status_code == 400
+    )

@@ -38,7 +38,9 @@ def make_app(index_dir, tmp_path, monkeypatch):
 
 def test_search_is_limited_per_client(make_app) -> None:
     client = make_app(SEARCH_RATE_LIMIT="3 per minute").test_client()
-    assert [client.get(url).status_code for url in ("/search?q=tinh", "/api/search?q=tinh", "/search?q=y+te")] == [200] * 3
+    assert [client.get(url).status_code for url in ("/search?q=tinh", "/api/search?q=tinh", "/search?q=y+te")] == [
+        200
+    ] * 3
 
     page = client.get("/search?q=tinh")
     assert page.status_code == 429 and page.mimetype == "text/html"
@@ -201,7 +203,10 @@ def test_hostile_paths_through_waitress(index_dir) -> None:
 
 
 def test_logs_hold_no_password_query_cookie_or_key(make_app, caplog) -> None:
-    app = make_app(ADMIN_USERS={"lan": generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")}, ADMIN_LOGIN_LIMIT="1 per minute")
+    app = make_app(
+        ADMIN_USERS={"lan": generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")},
+        ADMIN_LOGIN_LIMIT="1 per minute",
+    )
     client = app.test_client()
     secrets_seen: list[str] = [PASSWORD, "xuongrongbimat", "riêngtư", app.secret_key]
     with caplog.at_level(logging.DEBUG):

@@ -17,8 +17,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Debug stays off unless a configuration turns it on explicitly (only for development).
     """
     from web import (
-        admin, api, article_ids, assets, errors, formatting, limits, preferences, proxy, reader, request_log,
-        search_pages, security,
+        admin,
+        api,
+        article_ids,
+        assets,
+        errors,
+        formatting,
+        limits,
+        preferences,
+        proxy,
+        reader,
+        request_log,
+        search_pages,
+        security,
     )
 
     app = Flask(__name__, instance_path=str(data_dir()), instance_relative_config=True)

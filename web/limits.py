@@ -78,7 +78,9 @@ def audio_endpoints(app: Flask) -> list[str]:
 
 def protect(app: Flask) -> None:
     """Limit searching and audio per client. Call after every blueprint is registered."""
-    limit_endpoints(app, [e for e in SEARCH_ENDPOINTS if e in app.view_functions], app.config["SEARCH_RATE_LIMIT"], "search")
+    limit_endpoints(
+        app, [e for e in SEARCH_ENDPOINTS if e in app.view_functions], app.config["SEARCH_RATE_LIMIT"], "search"
+    )
     limit_endpoints(app, audio_endpoints(app), app.config["AUDIO_RATE_LIMIT"], "audio")
 
 

@@ -29,7 +29,10 @@ def admin_site(tmp_path_factory) -> Iterator[tuple[str, object]]:
     root = tmp_path_factory.mktemp("admin-site")
     store = build_site_index(root)
     report = BuildReport(kind="update", generation=store.current().name, indexed=3, unchanged=29, total=32, elapsed=4.2)
-    report.skipped = [SkippedSource("nguon/hong.html", "binary file (not text)"), SkippedSource("nguon/bai.jsonl:7", "invalid JSON")]
+    report.skipped = [
+        SkippedSource("nguon/hong.html", "binary file (not text)"),
+        SkippedSource("nguon/bai.jsonl:7", "invalid JSON"),
+    ]
     save_last_report(store, report)
     instance = root / "instance"
     audit = AuditLog(instance / "admin" / "audit.jsonl")
@@ -51,9 +54,19 @@ def admin_site(tmp_path_factory) -> Iterator[tuple[str, object]]:
 def running_job(instance, **changes) -> None:
     """A job state as a worker writes it; started just now, so the page counts it as running."""
     state = {
-        "id": "thu", "kind": "update", "user": "lan", "sources": ["/srv/tin-tuc"], "status": "running",
-        "phase": "Cập nhật", "done": 120, "total": 400, "pid": None, "report": None, "error": None,
-        "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "finished": None,
+        "id": "thu",
+        "kind": "update",
+        "user": "lan",
+        "sources": ["/srv/tin-tuc"],
+        "status": "running",
+        "phase": "Cập nhật",
+        "done": 120,
+        "total": 400,
+        "pid": None,
+        "report": None,
+        "error": None,
+        "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "finished": None,
     }
     state.update(changes)
     (instance / "admin").mkdir(parents=True, exist_ok=True)
@@ -126,11 +139,16 @@ def test_dashboard_follows_the_job_without_reloading(staff, admin_site) -> None:
     page.wait_for_function("() => document.querySelector('progress').value === 300", timeout=10_000)
     assert page.inner_text(".job-count") == "300/400 bài (75%)"
     running_job(
-        instance, status="done", done=400, phase="Đã xong",
+        instance,
+        status="done",
+        done=400,
+        phase="Đã xong",
         finished=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         report={"indexed": 3, "unchanged": 397, "deleted": 0, "total": 400, "generation": "gen-000009", "skipped": []},
     )
-    page.wait_for_function("() => document.querySelector('.job-message').textContent.startsWith('Đã xong')", timeout=10_000)
+    page.wait_for_function(
+        "() => document.querySelector('.job-message').textContent.startsWith('Đã xong')", timeout=10_000
+    )
     assert "3 bài mới hoặc đã đổi" in page.inner_text("[role=status].job-message")
     assert page.locator(".job-refresh a").inner_text() == "Tải lại trang để xem báo cáo"
     assert page.evaluate("() => window.__notReloaded") is True

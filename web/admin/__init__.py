@@ -57,7 +57,11 @@ def _typed_user() -> str:
 
 def _csrf_failed(error: CSRFError):
     text = "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi gửi lại."
-    if current_app.config["SESSION_COOKIE_SECURE"] and not request.is_secure and "session token" in (error.description or ""):
+    if (
+        current_app.config["SESSION_COOKIE_SECURE"]
+        and not request.is_secure
+        and "session token" in (error.description or "")
+    ):
         text += (
             " Trình duyệt không gửi lại cookie phiên vì cookie này chỉ đi qua HTTPS;"
             " khi chạy thử qua HTTP, đặt SESSION_COOKIE_SECURE = False."
@@ -70,7 +74,10 @@ def _csrf_failed(error: CSRFError):
 def register(app: Flask) -> None:
     accounts = Accounts.from_config(app.config)
     for name in accounts.unusable():
-        log.warning("tài khoản quản trị %r: giá trị cấu hình không phải mã băm mật khẩu (dùng `bantin admin hash-password`)", name)
+        log.warning(
+            "tài khoản quản trị %r: giá trị cấu hình không phải mã băm mật khẩu (dùng `bantin admin hash-password`)",
+            name,
+        )
     if not app.config.get("SECRET_KEY"):
         # With no account nobody can sign in: a key for this process only is enough,
         # and nothing is written to the instance folder.
@@ -80,7 +87,11 @@ def register(app: Flask) -> None:
     app.extensions["bantin.accounts"] = accounts
     app.extensions["bantin.audit"] = audit
     app.extensions["bantin.jobs"] = Jobs(
-        folder, app.config["INDEX_DIR"], audit, nice=int(app.config["ADMIN_JOB_NICE"]), workers=app.config["ADMIN_JOB_WORKERS"]
+        folder,
+        app.config["INDEX_DIR"],
+        audit,
+        nice=int(app.config["ADMIN_JOB_NICE"]),
+        workers=app.config["ADMIN_JOB_WORKERS"],
     )
     csrf = CSRFProtect(app)
     # The display buttons are on every public page: a token there would give every
@@ -92,6 +103,11 @@ def register(app: Flask) -> None:
         app, ["admin.login"], app.config["ADMIN_LOGIN_LIMIT"], "sign-in", methods=["POST"], deduct_when=_failed_sign_in
     )
     limit_endpoints(
-        app, ["admin.login"], app.config["ADMIN_LOGIN_USER_LIMIT"], "sign-in-user",
-        key_func=_typed_user, methods=["POST"], deduct_when=_failed_sign_in,
+        app,
+        ["admin.login"],
+        app.config["ADMIN_LOGIN_USER_LIMIT"],
+        "sign-in-user",
+        key_func=_typed_user,
+        methods=["POST"],
+        deduct_when=_failed_sign_in,
     )

@@ -89,7 +89,9 @@ def _process_runs(pid: int, job_id: str) -> bool:
 
 
 class Jobs:
-    def __init__(self, folder: Path, index_dir: str, audit: AuditLog, nice: int = 10, workers: int | None = None) -> None:
+    def __init__(
+        self, folder: Path, index_dir: str, audit: AuditLog, nice: int = 10, workers: int | None = None
+    ) -> None:
         self.folder = folder
         self.state_path = folder / "job.json"
         self.log_path = folder / "job.log"
@@ -113,7 +115,9 @@ class Jobs:
         if state.get("status") in ACTIVE:
             state.update(status="failed", error=DIED, finished=now_iso())
             write_state(self.state_path, state)
-            self.audit.append(state.get("user", "?"), "job-end", result_text(state), state.get("sources", []), kind=state.get("kind"))
+            self.audit.append(
+                state.get("user", "?"), "job-end", result_text(state), state.get("sources", []), kind=state.get("kind")
+            )
         return state
 
     def _alive(self, state: dict[str, Any]) -> bool:
@@ -140,26 +144,53 @@ class Jobs:
         with self._guard, FileLock(str(self.folder / "job.lock"), timeout=10):
             current = self._current()
             if current and current.get("status") in ACTIVE:
-                raise JobRunning(f"{KINDS[current.get('kind', 'update')]} do {current.get('user')} bắt đầu lúc {current.get('started')} đang chạy")
+                what = KINDS.get(current.get("kind", ""), "Việc")
+                raise JobRunning(f"{what} do {current.get('user')} bắt đầu lúc {current.get('started')} đang chạy")
             job_id = dt.datetime.now().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
             state = {
-                "id": job_id, "kind": kind, "user": user, "sources": list(sources),
-                "status": "starting", "phase": "Đang khởi động", "done": 0, "total": 0,
-                "started": now_iso(), "finished": None, "pid": None, "report": None, "error": None,
+                "id": job_id,
+                "kind": kind,
+                "user": user,
+                "sources": list(sources),
+                "status": "starting",
+                "phase": "Đang khởi động",
+                "done": 0,
+                "total": 0,
+                "started": now_iso(),
+                "finished": None,
+                "pid": None,
+                "report": None,
+                "error": None,
             }
             write_state(self.state_path, state)
             command = [
-                sys.executable, "-m", "web.admin.worker",
-                "--job-id", job_id, "--kind", kind, "--user", user,
-                "--index-dir", self.index_dir, "--state", str(self.state_path),
-                "--audit", str(self.audit.path), "--nice", str(self.nice),
+                sys.executable,
+                "-m",
+                "web.admin.worker",
+                "--job-id",
+                job_id,
+                "--kind",
+                kind,
+                "--user",
+                user,
+                "--index-dir",
+                self.index_dir,
+                "--state",
+                str(self.state_path),
+                "--audit",
+                str(self.audit.path),
+                "--nice",
+                str(self.nice),
             ]
             if self.workers:
                 command += ["--jobs", str(self.workers)]
             with open(self.log_path, "wb") as log:
                 self._children[job_id] = subprocess.Popen(
                     [*command, "--", *sources],
-                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
                 )
             self.audit.append(user, "job-start", "đã khởi chạy", sources, kind=kind)
             return state

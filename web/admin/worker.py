@@ -64,9 +64,19 @@ def _local(source: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     state_path = Path(args.state)
     state: dict[str, Any] = {
-        "id": args.job_id, "kind": args.kind, "user": args.user, "sources": args.sources,
-        "status": "running", "phase": "Đang đọc nguồn", "done": 0, "total": 0,
-        "started": now_iso(), "finished": None, "pid": os.getpid(), "report": None, "error": None,
+        "id": args.job_id,
+        "kind": args.kind,
+        "user": args.user,
+        "sources": args.sources,
+        "status": "running",
+        "phase": "Đang đọc nguồn",
+        "done": 0,
+        "total": 0,
+        "started": now_iso(),
+        "finished": None,
+        "pid": os.getpid(),
+        "report": None,
+        "error": None,
     }
     write_state(state_path, state)
     store = IndexStore(args.index_dir)
@@ -84,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
         state.update(status="failed", error=f"lỗi ghi chỉ mục: {exc}; chỉ mục đang dùng không bị ảnh hưởng")
     except Exception as exc:  # the job must end with a state, whatever went wrong
         traceback.print_exc()
-        state.update(status="failed", error=f"lỗi không mong đợi ({type(exc).__name__}); xem {state_path.parent / 'job.log'}")
+        state.update(
+            status="failed", error=f"lỗi không mong đợi ({type(exc).__name__}); xem {state_path.parent / 'job.log'}"
+        )
     else:
         save_last_report(store, report)
         state.update(status="done", report=report.to_dict())
