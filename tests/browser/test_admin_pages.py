@@ -74,13 +74,26 @@ def running_job(instance, **changes) -> None:
 
 
 @pytest.fixture
-def staff(browser, admin_site) -> Iterator[Visitor]:
-    url, _ = admin_site
-    visitor = Visitor(browser, url)
-    visitor.missing.add("/admin/login")  # a wrong password answers 401, which the browser logs
-    yield visitor
-    visitor.close()
-    assert visitor.errors == [], "the page logged errors (CSP violation or script error)"
+def make_staff(browser, admin_site):
+    """Visitors of the admin site (options as for a browser context); errors checked after."""
+    made: list[Visitor] = []
+
+    def make(**options) -> Visitor:
+        made.append(Visitor(browser, admin_site[0], **options))
+        made[-1].missing.add("/admin/login")  # a wrong password answers 401, which the browser logs
+        return made[-1]
+
+    yield make
+    for visitor in made:
+        visitor.close()
+    assert [e for visitor in made for e in visitor.errors] == [], (
+        "the page logged errors (CSP violation or script error)"
+    )
+
+
+@pytest.fixture
+def staff(make_staff) -> Visitor:
+    return make_staff()
 
 
 def sign_in_with_keyboard(page, password: str = PASSWORD) -> None:
@@ -151,4 +164,21 @@ def test_dashboard_follows_the_job_without_reloading(staff, admin_site) -> None:
     )
     assert "3 bài mới hoặc đã đổi" in page.inner_text("[role=status].job-message")
     assert page.locator(".job-refresh a").inner_text() == "Tải lại trang để xem báo cáo"
+    assert not page.locator("progress").is_visible()
     assert page.evaluate("() => window.__notReloaded") is True
+    with page.expect_navigation():
+        page.get_by_role("link", name="Tải lại trang để xem báo cáo").click()
+    assert page.evaluate("() => window.__notReloaded") is None  # a fresh page
+    assert not page.locator("progress").is_visible() and not page.locator(".job-refresh").is_visible()
+
+
+def test_without_javascript_the_refresh_link_reloads(make_staff, admin_site) -> None:
+    _, instance = admin_site
+    running_job(instance)
+    page = make_staff(java_script_enabled=False).page
+    sign_in_with_keyboard(page)
+    first = page.url
+    assert page.locator("progress").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Xem trạng thái mới nhất").click()
+    assert page.url != first and page.url.endswith("#cap-nhat")

@@ -8,6 +8,7 @@ the sign-in page, JSON answers 401.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from flask import (
@@ -144,7 +145,7 @@ def job_view(state: dict[str, Any] | None) -> dict[str, Any]:
         started, phase = _clock(state.get("started")), state.get("phase", "")
         message = f"Đang chạy: {kind} do {state.get('user')} bắt đầu lúc {started}. Bước hiện tại: {phase}."
     elif state.get("status") == "done":
-        message = f"Đã xong: {kind} lúc {_clock(state.get('finished'))}, {result_text(state)}."
+        message = f"Đã xong: {kind} lúc {_clock(state.get('finished'))}: {result_text(state).removeprefix('xong: ')}."
     else:
         message = f"Thất bại: {kind} lúc {_clock(state.get('finished'))}, {result_text(state)}."
     progress = f"{done:,}/{total:,} bài ({done * 100 // total}%)".replace(",", ".") if total else ""
@@ -172,6 +173,9 @@ def dashboard():
         skipped=skipped[:SKIPPED_SHOWN],
         skipped_more=max(0, len(skipped) - SKIPPED_SHOWN),
         events=audit().recent(AUDIT_SHOWN),
+        # The page is often at /admin/#cap-nhat already: a link differing only in its
+        # fragment would not reload it, so the query string changes each time.
+        refresh_url=url_for("admin.dashboard", xem=time.time_ns() // 1_000_000, _anchor="cap-nhat"),
         actions=ACTIONS,
         kinds=KINDS,
         clock=_clock,

@@ -19,7 +19,12 @@
   function finish(text) {
     message.textContent = text;
     progressBox.hidden = true;
-    refresh.querySelector("a").textContent = "Tải lại trang để xem báo cáo";
+    var link = refresh.querySelector("a");
+    link.textContent = "Tải lại trang để xem báo cáo";
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      window.location.reload();
+    });
     refresh.hidden = false;
   }
 
