@@ -84,7 +84,9 @@ def live_server(index_dir: Path, threads: int = 4, config: dict | None = None) -
     """The app on waitress, on a free local port, for as long as the block runs."""
     app = create_app({"INDEX_DIR": str(index_dir), **(config or {})})
     app.extensions["bantin.engine"].warm()
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    # poll() rather than select(): closing the server while its loop waits then
+    # ends the loop quietly instead of raising EBADF in the server's thread.
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads, asyncore_use_poll=True)
     thread = threading.Thread(target=server.run, name="bantin-test-server", daemon=True)
     thread.start()
     try:
