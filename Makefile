@@ -43,3 +43,4 @@ bench: install browser
 	$(BIN)/python -m bench.speech --corpus $(SHARED)/corpus
 	$(BIN)/python -m bench.web_pages --corpus $(SHARED)/corpus --eval $(SHARED)/eval/news_title_known_item
 	$(BIN)/python -m bench.audio_http
+	$(BIN)/python -m bench.load --corpus $(SHARED)/corpus --eval $(SHARED)/eval/news_title_known_item

@@ -11,6 +11,7 @@ import click
 from index.build import BuilderBusy, BuildFailed, BuildReport, build, default_jobs, update
 from index.crawl.fetch import CrawlSettings
 from index.progress import for_stream
+from index.reports import save_last_report
 from search.cli import index_dir_option, resolve_index_dir
 from search.store import IndexMissing, IndexStore
 
@@ -57,6 +58,7 @@ def _run(action, sources: list[str], store: IndexStore, **kwargs) -> None:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(_write_error(exc, store)) from None
+    save_last_report(store, report)  # for the admin dashboard
     _print_report(report)
 
 

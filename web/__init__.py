@@ -16,8 +16,31 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     Debug stays off unless a configuration turns it on explicitly (only for development).
     """
+    from web import (
+        admin,
+        api,
+        article_ids,
+        assets,
+        errors,
+        formatting,
+        limits,
+        preferences,
+        proxy,
+        reader,
+        request_log,
+        search_pages,
+        security,
+    )
+
     app = Flask(__name__, instance_path=str(data_dir()), instance_relative_config=True)
-    app.config.from_mapping(INDEX_DIR=str(default_index_dir()), DEBUG=False, MAX_CONTENT_LENGTH=1024 * 1024)
+    app.config.from_mapping(
+        INDEX_DIR=str(default_index_dir()),
+        DEBUG=False,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        TRUSTED_PROXIES=0,
+        **limits.DEFAULTS,
+        **admin.DEFAULTS,
+    )
     app.config.from_pyfile("bantin.cfg", silent=True)
     app.config.from_prefixed_env("BANTIN")
     if config:
@@ -25,8 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["bantin.engine"] = SearchEngine(IndexStore(app.config["INDEX_DIR"]))
 
-    from web import api, assets, errors, formatting, preferences, reader, request_log, search_pages, security
-
+    proxy.register(app)
     app.register_blueprint(search_pages.blueprint)
     app.register_blueprint(reader.blueprint)
     app.register_blueprint(api.blueprint)
@@ -43,4 +65,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     audio_service.register(app)
     app.register_blueprint(audio.blueprint)
     app.register_blueprint(podcast.blueprint)
+    article_ids.register(app)
+    limits.register(app)
+    admin.register(app)
+    # Last: it limits routes found in the URL map, so every blueprint must be in it.
+    limits.protect(app)
     return app

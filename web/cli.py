@@ -9,6 +9,7 @@ import click
 from index.cli import index_group
 from search.cli import index_dir_option, resolve_index_dir, search_command
 from speech.cli import audio_group, speech_group
+from web.admin.cli import admin_group
 
 
 @click.group()
@@ -41,3 +42,4 @@ main.add_command(index_group)
 main.add_command(search_command)
 main.add_command(audio_group)
 main.add_command(speech_group)
+main.add_command(admin_group)

@@ -19,6 +19,11 @@ def vi_number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def vi_size(size_bytes: int) -> str:
+    """Megabytes with a decimal comma: 12,3 MB."""
+    return f"{size_bytes / 1e6:.1f} MB".replace(".", ",")
+
+
 def web_link(url: str) -> str:
     """`url` if it is an http(s) address, else "": a source file could hold `javascript:`."""
     return url if url.lower().startswith(("http://", "https://")) else ""
@@ -27,4 +32,5 @@ def web_link(url: str) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(vi_date)
     app.add_template_filter(vi_number)
+    app.add_template_filter(vi_size)
     app.add_template_filter(web_link)

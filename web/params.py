@@ -6,11 +6,22 @@ import datetime as dt
 from typing import Any, Mapping
 
 from search.engine import MAX_PAGE, MAX_PER_PAGE, SORTS, Filters
+from search.query import MAX_QUERY_CHARS
 
 # The query-string keys of a results page: links to other pages, to an article and
 # back keep exactly these.
 SEARCH_KEYS = ("q", "category", "from", "to", "sort", "page")
 FILTER_KEYS = ("category", "from", "to")
+
+
+def query_text(args: Mapping[str, str]) -> str:
+    """The words to search for, cut where the engine would cut them anyway, so a
+    10,000-character query is neither echoed into every link of the page nor an error."""
+    return (args.get("q") or "")[:MAX_QUERY_CHARS]
+
+
+def query_too_long(args: Mapping[str, str]) -> bool:
+    return len(args.get("q") or "") > MAX_QUERY_CHARS
 
 
 def _int(value: str | None, default: int, low: int, high: int) -> int:
@@ -49,7 +60,7 @@ def search_args(args: Mapping[str, str], labels: Mapping[str, str] | None = None
     if sort not in SORTS:
         return {}, f"“{name('sort')}” phải là một trong: {', '.join(SORTS)}"
     return {
-        "text": args.get("q", ""),
+        "text": query_text(args),
         "page": _int(args.get("page"), 1, 1, MAX_PAGE),
         "per_page": _int(args.get("per_page"), 10, 1, MAX_PER_PAGE),
         "sort": sort,
@@ -60,4 +71,5 @@ def search_args(args: Mapping[str, str], labels: Mapping[str, str] | None = None
 
 def carried(args: Mapping[str, str], keys: tuple[str, ...] = SEARCH_KEYS) -> dict[str, str]:
     """The non-empty search parameters among `keys`, to rebuild a results URL."""
-    return {key: value.strip() for key in keys if (value := args.get(key) or "").strip()}
+    values = {key: query_text(args) if key == "q" else args.get(key) or "" for key in keys}
+    return {key: value.strip() for key, value in values.items() if value.strip()}

@@ -5,14 +5,21 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from search.engine import MAX_PAGE
+from search.query import MAX_QUERY_CHARS
 from web.pagination import page_numbers
-from web.params import carried, search_args
+from web.params import carried, query_too_long, search_args
 from web.state import engine
 
 blueprint = Blueprint("search", __name__)
 
 # The form's own names for the parameters, for error messages a reader understands.
 LABELS = {"from": "Từ ngày", "to": "Đến ngày", "sort": "Sắp xếp"}
+
+
+@blueprint.app_context_processor
+def search_box_limits() -> dict[str, int]:
+    """Every page's search box stops where the engine stops reading."""
+    return {"max_query_chars": MAX_QUERY_CHARS}
 
 
 @blueprint.get("/")
@@ -41,6 +48,7 @@ def results():
         query=query,
         page=page,
         error=error,
+        too_long=query_too_long(request.args),
         form=request.args,
         params=params,
         # An article keeps the results page it came from, for its breadcrumb.

@@ -80,13 +80,17 @@ def build_site_index(root: Path) -> IndexStore:
 
 
 @contextmanager
-def live_server(index_dir: Path, threads: int = 4) -> Iterator[str]:
+def live_server(index_dir: Path, threads: int = 4, config: dict | None = None) -> Iterator[str]:
     """The app on waitress, on a free local port, for as long as the block runs; its
     audio is made by the offline voice into a folder beside the index."""
     audio_dir = Path(index_dir).parent / "audio"
-    app = create_app({"INDEX_DIR": str(index_dir), "AUDIO_DIR": str(audio_dir), "TTS_ENGINES": "espeak"})
+    app = create_app(
+        {"INDEX_DIR": str(index_dir), "AUDIO_DIR": str(audio_dir), "TTS_ENGINES": "espeak", **(config or {})}
+    )
     app.extensions["bantin.engine"].warm()
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    # poll() rather than select(): closing the server while its loop waits then
+    # ends the loop quietly instead of raising EBADF in the server's thread.
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads, asyncore_use_poll=True)
     thread = threading.Thread(target=server.run, name="bantin-test-server", daemon=True)
     thread.start()
     try:

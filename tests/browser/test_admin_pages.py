@@ -1,0 +1,184 @@
+"""The admin pages in Chromium: axe-core in every theme and text size, keyboard sign-in,
+and the dashboard following a running job through its JSON without a reload."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from index.build import BuildReport
+from index.reports import save_last_report
+from index.sources.errors import SkippedSource
+from tests.browser.conftest import Visitor
+from tests.browser.pages import LARGEST_FONT, THEMES
+from tests.browser.site import build_site_index, live_server
+from tests.browser.test_accessibility import findings
+from web.admin.audit import AuditLog
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "mật khẩu thử trình duyệt"
+
+
+@pytest.fixture(scope="module")
+def admin_site(tmp_path_factory) -> Iterator[tuple[str, object]]:
+    root = tmp_path_factory.mktemp("admin-site")
+    store = build_site_index(root)
+    report = BuildReport(kind="update", generation=store.current().name, indexed=3, unchanged=29, total=32, elapsed=4.2)
+    report.skipped = [
+        SkippedSource("nguon/hong.html", "binary file (not text)"),
+        SkippedSource("nguon/bai.jsonl:7", "invalid JSON"),
+    ]
+    save_last_report(store, report)
+    instance = root / "instance"
+    audit = AuditLog(instance / "admin" / "audit.jsonl")
+    audit.append("lan", "sign-in", "thành công", client="127.0.0.1")
+    audit.append("lan", "job-start", "đã khởi chạy", ["/srv/tin-tuc"], kind="update")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BANTIN_DATA_DIR", str(instance))
+        config = {
+            "ADMIN_USERS": {"lan": generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")},
+            "SOURCES": ["/srv/tin-tuc", "/srv/thong-bao"],
+            # Every test here signs in wrongly once; the limits have tests of their own.
+            "ADMIN_LOGIN_LIMIT": "100 per minute",
+            "ADMIN_LOGIN_USER_LIMIT": "100 per minute",
+        }
+        with live_server(store.root, config=config) as url:
+            yield url, instance
+
+
+def running_job(instance, **changes) -> None:
+    """A job state as a worker writes it; started just now, so the page counts it as running."""
+    state = {
+        "id": "thu",
+        "kind": "update",
+        "user": "lan",
+        "sources": ["/srv/tin-tuc"],
+        "status": "running",
+        "phase": "Cập nhật",
+        "done": 120,
+        "total": 400,
+        "pid": None,
+        "report": None,
+        "error": None,
+        "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "finished": None,
+    }
+    state.update(changes)
+    (instance / "admin").mkdir(parents=True, exist_ok=True)
+    (instance / "admin" / "job.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture
+def make_staff(browser, admin_site):
+    """Visitors of the admin site (options as for a browser context); errors checked after."""
+    made: list[Visitor] = []
+
+    def make(**options) -> Visitor:
+        made.append(Visitor(browser, admin_site[0], **options))
+        made[-1].missing.add("/admin/login")  # a wrong password answers 401, which the browser logs
+        return made[-1]
+
+    yield make
+    for visitor in made:
+        visitor.close()
+    assert [e for visitor in made for e in visitor.errors] == [], (
+        "the page logged errors (CSP violation or script error)"
+    )
+
+
+@pytest.fixture
+def staff(make_staff) -> Visitor:
+    return make_staff()
+
+
+def sign_in_with_keyboard(page, password: str = PASSWORD) -> None:
+    page.goto("/admin/")
+    assert page.url.endswith("/admin/login?next=/admin/")
+    page.focus("#username")
+    page.keyboard.type("lan")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "password"
+    page.keyboard.type(password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_keyboard_sign_in_and_out(staff) -> None:
+    page = staff.page
+    sign_in_with_keyboard(page, password="sai")
+    assert page.get_by_role("alert").inner_text() == "Sai tên đăng nhập hoặc mật khẩu."
+    sign_in_with_keyboard(page)
+    assert page.url.endswith("/admin/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Quản trị chỉ mục"
+    page.get_by_role("button", name="Đăng xuất").press("Enter")
+    page.wait_for_url("**/admin/login?signed_out=1")
+    page.goto("/admin/")
+    assert "/admin/login" in page.url
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("font", [0, LARGEST_FONT], ids=["100%", "250%"])
+def test_admin_pages_pass_axe(staff, admin_site, theme: str, font: int) -> None:
+    _, instance = admin_site
+    running_job(instance)
+    staff.prefer(font=font, theme=theme, spacing="wide" if font else "normal")
+    page = staff.page
+    problems = {}
+    page.goto("/admin/login")
+    problems["login"] = findings(page)
+    sign_in_with_keyboard(page, password="sai")
+    problems["login-error"] = findings(page)
+    sign_in_with_keyboard(page)
+    assert page.locator("progress").is_visible() and "Đang chạy: Cập nhật do lan" in page.inner_text(".job-message")
+    assert page.locator("table caption", has_text="Nguồn bị bỏ qua (2)").is_visible()
+    problems["dashboard"] = findings(page)
+    # The page is no wider than the window, even at 250% text.
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert {name: found for name, found in problems.items() if found} == {}
+
+
+def test_dashboard_follows_the_job_without_reloading(staff, admin_site) -> None:
+    _, instance = admin_site
+    running_job(instance)
+    page = staff.page
+    sign_in_with_keyboard(page)
+    page.evaluate("() => { window.__notReloaded = true; }")
+    running_job(instance, done=300, phase="Đang ghi và chuyển sang chỉ mục mới")
+    page.wait_for_function("() => document.querySelector('progress').value === 300", timeout=10_000)
+    assert page.inner_text(".job-count") == "300/400 bài (75%)"
+    running_job(
+        instance,
+        status="done",
+        done=400,
+        phase="Đã xong",
+        finished=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        report={"indexed": 3, "unchanged": 397, "deleted": 0, "total": 400, "generation": "gen-000009", "skipped": []},
+    )
+    page.wait_for_function(
+        "() => document.querySelector('.job-message').textContent.startsWith('Đã xong')", timeout=10_000
+    )
+    assert "3 bài mới hoặc đã đổi" in page.inner_text("[role=status].job-message")
+    assert page.locator(".job-refresh a").inner_text() == "Tải lại trang để xem báo cáo"
+    assert not page.locator("progress").is_visible()
+    assert page.evaluate("() => window.__notReloaded") is True
+    with page.expect_navigation():
+        page.get_by_role("link", name="Tải lại trang để xem báo cáo").click()
+    assert page.evaluate("() => window.__notReloaded") is None  # a fresh page
+    assert not page.locator("progress").is_visible() and not page.locator(".job-refresh").is_visible()
+
+
+def test_without_javascript_the_refresh_link_reloads(make_staff, admin_site) -> None:
+    _, instance = admin_site
+    running_job(instance)
+    page = make_staff(java_script_enabled=False).page
+    sign_in_with_keyboard(page)
+    first = page.url
+    assert page.locator("progress").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Xem trạng thái mới nhất").click()
+    assert page.url != first and page.url.endswith("#cap-nhat")

@@ -1,0 +1,377 @@
+"""The admin area through Flask's test client, on small real indexes; jobs run as real processes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import signal
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from click.testing import CliRunner
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from index.build import build
+from index.reports import load_last_report
+from search.store import IndexStore
+from tests.factories import write_jsonl
+from web import create_app
+from web.admin.jobs import DIED
+from web.cli import main
+
+PASSWORD = "mật khẩu đúng 2026"
+COOKIE = "bantin_admin"
+
+
+@pytest.fixture(scope="module")
+def password_hash() -> str:
+    # Few pbkdf2 rounds keep the many sign-ins here fast; the check is the same code path.
+    return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("admin-index")
+    build([str(write_jsonl(root / "articles.jsonl", 4))], IndexStore(root / "index"), jobs=1)
+    return root / "index"
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch) -> Path:
+    """The instance folder (secret key, audit log, job state) of this test only."""
+    folder = tmp_path / "instance"
+    monkeypatch.setenv("BANTIN_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def make_app(instance, small_index, password_hash):
+    def make(**config):
+        settings = {"INDEX_DIR": str(small_index), "ADMIN_USERS": {"lan": password_hash}, "TESTING": True}
+        return create_app({**settings, **config})
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(client, path: str = "/admin/login") -> str:
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def sign_in(client, name: str = "lan", password: str = PASSWORD, **environ):
+    token = csrf_token(client)
+    return client.post(
+        "/admin/login",
+        data={"csrf_token": token, "username": name, "password": password},
+        environ_base=environ,
+    )
+
+
+def audit_lines(instance: Path) -> list[dict]:
+    path = instance / "admin" / "audit.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+# --- signing in and out --------------------------------------------------------
+
+
+def test_sign_in_and_out(client, instance) -> None:
+    assert client.get("/admin/").headers["Location"] == "/admin/login?next=/admin/"
+    page = client.get("/admin/login?next=/admin/").get_data(as_text=True)
+    assert '<html lang="vi"' in page and 'autocomplete="current-password"' in page
+
+    wrong = sign_in(client, password="sai mật khẩu")
+    assert wrong.status_code == 401 and "Sai tên đăng nhập hoặc mật khẩu." in wrong.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 303
+
+    right = client.post(
+        "/admin/login",
+        data={"csrf_token": csrf_token(client), "username": "lan", "password": PASSWORD, "next": "/admin/#cap-nhat"},
+    )
+    assert right.status_code == 303 and right.headers["Location"] == "/admin/#cap-nhat"
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert "Đang đăng nhập: <strong>lan</strong>" in dashboard and "Chỉ mục đang dùng" in dashboard
+    # No saved report yet: the one in the live generation's meta is shown.
+    assert "<dt>Loại</dt><dd>Lập lại toàn bộ</dd>" in dashboard and "<dt>Số bài</dt><dd>4</dd>" in dashboard
+
+    out = client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    assert out.status_code == 303 and "signed_out=1" in out.headers["Location"]
+    assert client.get("/admin/").status_code == 303
+    assert [(e["user"], e["action"]) for e in audit_lines(instance)] == [
+        ("lan", "sign-in-failed"),
+        ("lan", "sign-in"),
+        ("lan", "sign-out"),
+    ]
+
+
+def test_sign_in_goes_only_to_admin_pages(client) -> None:
+    token = csrf_token(client)
+    for target in ("https://evil.example/", "//evil.example/admin", "/search?q=x", "/admin/login"):
+        response = client.post(
+            "/admin/login", data={"csrf_token": token, "username": "lan", "password": PASSWORD, "next": target}
+        )
+        assert response.headers["Location"] == "/admin/", target
+        client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+        token = csrf_token(client)
+
+
+def test_session_cookie_flags(client) -> None:
+    response = sign_in(client)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{COOKIE}="))
+    flags = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+    assert {"secure", "httponly", "expires", "path"} <= flags
+    assert "SameSite=Lax" in cookie and "Path=/admin" in cookie
+    # Public pages give a reader no session at all.
+    for url in ("/", "/search?q=tinh", "/articles/bai-00001"):
+        assert client.application.test_client().get(url).headers.getlist("Set-Cookie") == []
+
+
+def test_session_cookie_can_be_made_plain_http_for_trials(make_app) -> None:
+    client = make_app(SESSION_COOKIE_SECURE=False).test_client()
+    cookie = next(c for c in sign_in(client).headers.getlist("Set-Cookie") if c.startswith(f"{COOKIE}="))
+    assert "Secure" not in cookie and "HttpOnly" in cookie
+
+
+def test_a_changed_password_ends_old_sessions(make_app, client) -> None:
+    sign_in(client)
+    session_cookie = client.get_cookie(COOKIE, path="/admin").value
+    assert client.get("/admin/").status_code == 200
+    key = client.application.secret_key
+    changed = make_app(
+        SECRET_KEY=key, ADMIN_USERS={"lan": generate_password_hash("một mật khẩu mới khác")}
+    ).test_client()
+    changed.set_cookie(COOKIE, session_cookie, path="/admin")
+    assert changed.get("/admin/").status_code == 303
+    same = make_app(SECRET_KEY=key).test_client()
+    same.set_cookie(COOKIE, session_cookie, path="/admin")
+    assert same.get("/admin/").status_code == 200
+
+
+def test_unknown_name_is_not_written_down(client, instance) -> None:
+    assert sign_in(client, name=PASSWORD, password=PASSWORD).status_code == 401
+    assert audit_lines(instance)[-1]["user"] == "?"
+    assert PASSWORD not in (instance / "admin" / "audit.jsonl").read_text(encoding="utf-8")
+
+
+# --- CSRF --------------------------------------------------------------------
+
+
+def test_forms_without_a_token_are_refused(client, instance) -> None:
+    response = client.post("/admin/login", data={"username": "lan", "password": PASSWORD})
+    assert response.status_code == 400 and "Biểu mẫu đã hết hạn hoặc không hợp lệ" in response.get_data(as_text=True)
+    sign_in(client)
+    for bad in ({}, {"csrf_token": "sai"}):
+        refused = client.post("/admin/jobs", data={"kind": "update", **bad})
+        assert refused.status_code == 400
+    assert not (instance / "admin" / "job.json").exists()
+    assert client.post("/admin/logout", data={}).status_code == 400
+    assert client.get("/admin/").status_code == 200  # still signed in
+
+
+def test_public_forms_need_no_token(client) -> None:
+    assert client.post("/preferences", data={"font": "up"}).status_code == 303
+    assert client.get("/api/search?q=tinh").status_code == 200
+
+
+# --- every admin route refuses strangers ----------------------------------------
+
+
+def test_every_admin_route_refuses_strangers(app) -> None:
+    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin") and r.endpoint != "admin.login"]
+    assert {r.endpoint for r in rules} >= {"admin.dashboard", "admin.start_job", "admin.job_state", "admin.logout"}
+    for rule in rules:
+        url = rule.rule
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            client = app.test_client()
+            token = csrf_token(client)
+            data = {"csrf_token": token, "kind": "update"} if method == "POST" else None
+            response = client.open(url, method=method, data=data)
+            if url.endswith(".json"):
+                assert response.status_code == 401 and response.get_json() == {"error": "cần đăng nhập quản trị"}, url
+            else:
+                assert response.status_code == 303, (method, url)
+                assert response.headers["Location"].startswith("/admin/login?next="), (method, url)
+            if method == "POST":
+                assert app.test_client().post(url, data={"kind": "update"}).status_code == 400  # and no token: CSRF
+
+
+# --- sign-in rate limits ---------------------------------------------------------
+
+
+def test_failed_sign_ins_are_limited_per_address(make_app) -> None:
+    client = make_app(ADMIN_LOGIN_LIMIT="3 per minute").test_client()
+    assert [sign_in(client, password="sai").status_code for _ in range(3)] == [401, 401, 401]
+    refused = sign_in(client)  # even the right password, until the window passes
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Quá nhiều yêu cầu" in refused.get_data(as_text=True)
+    assert sign_in(client, REMOTE_ADDR="10.1.2.3").status_code == 303  # another address
+
+
+def test_failed_sign_ins_are_limited_per_name(make_app) -> None:
+    client = make_app(ADMIN_LOGIN_LIMIT="100 per minute", ADMIN_LOGIN_USER_LIMIT="2 per hour").test_client()
+    for address in ("10.0.0.1", "10.0.0.2"):
+        assert sign_in(client, password="sai", REMOTE_ADDR=address).status_code == 401
+    assert sign_in(client, REMOTE_ADDR="10.0.0.3").status_code == 429
+    assert sign_in(client, name="khac", password="sai", REMOTE_ADDR="10.0.0.3").status_code == 401
+
+
+def test_successful_sign_ins_are_not_counted(make_app) -> None:
+    client = make_app(ADMIN_LOGIN_LIMIT="2 per minute").test_client()
+    assert [sign_in(client).status_code for _ in range(4)] == [303] * 4
+
+
+# --- accounts and the secret key -------------------------------------------------
+
+
+def test_accounts_from_the_environment(instance, small_index, password_hash, monkeypatch) -> None:
+    monkeypatch.setenv("BANTIN_ADMIN_USERS", json.dumps({"minh": password_hash}))
+    monkeypatch.setenv("BANTIN_ADMIN_PASSWORD_HASH", password_hash)
+    client = create_app({"INDEX_DIR": str(small_index)}).test_client()
+    assert sign_in(client, name="minh").status_code == 303
+    assert sign_in(client, name="admin").status_code == 303
+    assert sign_in(client, name="lan").status_code == 401
+
+
+def test_a_password_where_a_hash_belongs_is_refused_and_named(make_app, caplog) -> None:
+    with caplog.at_level(logging.WARNING, logger="bantin.admin"):
+        client = make_app(ADMIN_USERS={"lan": PASSWORD}).test_client()
+    assert "'lan'" in caplog.text and PASSWORD not in caplog.text
+    assert sign_in(client).status_code == 401
+
+
+def test_no_account_means_no_sign_in(instance, small_index) -> None:
+    client = create_app({"INDEX_DIR": str(small_index)}).test_client()
+    assert "Chưa có tài khoản quản trị nào được cấu hình" in client.get("/admin/login").get_data(as_text=True)
+    assert not (instance / "secret_key").exists()  # nothing written when there is no account
+
+
+def test_secret_key_is_made_once_and_private(make_app, instance) -> None:
+    first = make_app().secret_key
+    path = instance / "secret_key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert make_app().secret_key == first and len(first) >= 32
+    assert make_app(SECRET_KEY="cấu hình riêng " * 3).secret_key == "cấu hình riêng " * 3
+
+
+def test_hash_password_command() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["admin", "hash-password"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    hashed = re.search(r"^scrypt:\S+$", result.stdout, re.M).group(0)
+    assert check_password_hash(hashed, PASSWORD) and PASSWORD not in result.output
+    short = runner.invoke(main, ["admin", "hash-password"], input="ngan\nngan\n")
+    assert short.exit_code != 0 and "ít nhất 10 ký tự" in short.output
+
+
+# --- background jobs ---------------------------------------------------------------
+
+
+def wait_for_job(client, timeout: float = 90.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get("/admin/job.json").get_json()
+        if not job["running"]:
+            return job
+        time.sleep(0.3)
+    raise AssertionError("the job did not finish")
+
+
+@pytest.fixture
+def own_index(tmp_path) -> Path:
+    """An index this test may change."""
+    build([str(write_jsonl(tmp_path / "first.jsonl", 3))], IndexStore(tmp_path / "index"), jobs=1)
+    return tmp_path / "index"
+
+
+def test_update_job_from_configured_sources(make_app, own_index, tmp_path, instance) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write_jsonl(sources / "new.jsonl", 2, start=100)
+    (sources / "hong.html").write_bytes(b"\x00\x01 not an article")
+    app = make_app(INDEX_DIR=str(own_index), SOURCES=[str(sources)])
+    client = app.test_client()
+    sign_in(client)
+    before = IndexStore(own_index).current().name
+
+    token = csrf_token(client, "/admin/")
+    started = client.post("/admin/jobs", data={"csrf_token": token, "kind": "update"})
+    assert started.status_code == 303
+    again = client.post("/admin/jobs", data={"csrf_token": token, "kind": "build"}, follow_redirects=True)
+    assert "Chưa bắt đầu được" in again.get_data(as_text=True)  # one job at a time
+    running = client.get("/admin/").get_data(as_text=True)
+    assert "Đang chạy: Cập nhật do lan" in running or "Đã xong" in running
+
+    job = wait_for_job(client)
+    assert job["status"] == "done", job["message"]
+    assert "2 bài mới hoặc đã đổi" in job["message"] and "1 nguồn bị bỏ qua" in job["message"]
+    assert IndexStore(own_index).current().name != before
+    page = client.get("/admin/").get_data(as_text=True)
+    assert re.search(r"<td><code>[^<]*/hong\.html</code></td><td>[^<]+</td>", page)  # skipped, and why
+    assert "<dd>5</dd>" in page  # the live index now has 3 + 2 articles
+    events = [(e["user"], e["action"], e.get("kind")) for e in audit_lines(instance)]
+    assert events[-2:] == [("lan", "job-start", "update"), ("lan", "job-end", "update")]
+    assert audit_lines(instance)[-1]["sources"] == [str(sources)]
+
+
+def test_rebuild_from_sources_without_articles_keeps_the_index(make_app, own_index, tmp_path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    client = make_app(INDEX_DIR=str(own_index), SOURCES=[str(empty)]).test_client()
+    sign_in(client)
+    before = IndexStore(own_index).current().name
+    client.post("/admin/jobs", data={"csrf_token": csrf_token(client, "/admin/"), "kind": "build"})
+    job = wait_for_job(client)
+    assert job["status"] == "failed" and "không có bài nào" in job["message"]
+    assert IndexStore(own_index).current().name == before
+
+
+def test_a_killed_job_is_reported(make_app, own_index, tmp_path, instance) -> None:
+    app = make_app(INDEX_DIR=str(own_index), SOURCES=[str(tmp_path)])
+    jobs = app.extensions["bantin.jobs"]
+    jobs.start("update", [str(tmp_path)], "lan")
+    worker = next(
+        p
+        for p in psutil.Process().children()
+        if p.status() != psutil.STATUS_ZOMBIE and "web.admin.worker" in " ".join(p.cmdline())
+    )
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    assert jobs.current()["error"] == DIED
+    assert audit_lines(instance)[-1]["action"] == "job-end" and "dừng bất thường" in audit_lines(instance)[-1]["result"]
+
+
+def test_the_command_line_saves_its_report_for_the_dashboard(own_index, tmp_path) -> None:
+    (tmp_path / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["index", "update", str(tmp_path / "first.jsonl"), str(tmp_path / "bad.jsonl"), "--index-dir", str(own_index)],
+    )
+    assert result.exit_code == 0, result.output
+    report = load_last_report(IndexStore(own_index))
+    assert report["kind"] == "update" and report["unchanged"] == 3 and report["finished_at"]
+    assert [item["path"].endswith("bad.jsonl:1") for item in report["skipped"]] == [True]
+
+
+def test_no_sources_configured(client) -> None:
+    sign_in(client)
+    page = client.post(
+        "/admin/jobs", data={"csrf_token": csrf_token(client, "/admin/"), "kind": "update"}, follow_redirects=True
+    )
+    assert "Chưa cấu hình nguồn bài viết (SOURCES)" in page.get_data(as_text=True)
+    assert (
+        client.post("/admin/jobs", data={"csrf_token": csrf_token(client, "/admin/"), "kind": "xoa"}).status_code == 400
+    )

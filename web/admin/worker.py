@@ -1,0 +1,127 @@
+"""The admin's background job, run as its own process by web.admin.jobs:
+`python -m web.admin.worker --job-id ID --kind update|build ... -- SOURCE...`
+
+It runs one build or update through index.build, keeps the job's state file
+current for the dashboard, saves the report where `bantin index stats` and the
+dashboard find it, and writes the result to the audit log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from index.build import BuilderBusy, BuildFailed, build, update
+from index.reports import save_last_report
+from index.sources.reader import estimate_count
+from search.store import IndexStore
+from web.admin.audit import AuditLog
+from web.admin.jobs import now_iso, result_text, write_state
+
+WRITE_EVERY_S = 0.5
+
+
+class NothingToIndex(Exception):
+    """A full rebuild from sources holding no article would publish an empty index."""
+
+
+class StateProgress:
+    """index.progress's Progress, written to the job's state file at most twice a second."""
+
+    def __init__(self, state: dict[str, Any], path: Path) -> None:
+        self.state, self.path = state, path
+        self.last = 0.0
+
+    def _write(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self.last >= WRITE_EVERY_S:
+            self.last = now
+            write_state(self.path, self.state)
+
+    def start(self, total: int, what: str) -> None:
+        self.state.update(phase=what, done=0, total=total)
+        self._write(force=True)
+
+    def advance(self, n: int = 1) -> None:
+        self.state["done"] += n
+        self._write()
+
+    def finish(self) -> None:
+        self.state["phase"] = "Đang ghi và chuyển sang chỉ mục mới"
+        self._write(force=True)
+
+
+def _local(source: str) -> bool:
+    return not urlsplit(source).scheme.lower().startswith("http")
+
+
+def run(args: argparse.Namespace) -> int:
+    state_path = Path(args.state)
+    state: dict[str, Any] = {
+        "id": args.job_id,
+        "kind": args.kind,
+        "user": args.user,
+        "sources": args.sources,
+        "status": "running",
+        "phase": "Đang đọc nguồn",
+        "done": 0,
+        "total": 0,
+        "started": now_iso(),
+        "finished": None,
+        "pid": os.getpid(),
+        "report": None,
+        "error": None,
+    }
+    write_state(state_path, state)
+    store = IndexStore(args.index_dir)
+    progress = StateProgress(state, state_path)
+    try:
+        if args.kind == "build":
+            if all(map(_local, args.sources)) and estimate_count(args.sources) == 0:
+                raise NothingToIndex("các nguồn đã cấu hình không có bài nào; giữ nguyên chỉ mục đang dùng")
+            report = build(args.sources, store, jobs=args.jobs, progress=progress)
+        else:
+            report = update(args.sources, store, jobs=args.jobs, progress=progress)
+    except (BuilderBusy, BuildFailed, NothingToIndex) as exc:
+        state.update(status="failed", error=str(exc))
+    except OSError as exc:
+        state.update(status="failed", error=f"lỗi ghi chỉ mục: {exc}; chỉ mục đang dùng không bị ảnh hưởng")
+    except Exception as exc:  # the job must end with a state, whatever went wrong
+        traceback.print_exc()
+        state.update(
+            status="failed", error=f"lỗi không mong đợi ({type(exc).__name__}); xem {state_path.parent / 'job.log'}"
+        )
+    else:
+        save_last_report(store, report)
+        state.update(status="done", report=report.to_dict())
+    state.update(finished=now_iso(), phase="Đã xong" if state["status"] == "done" else "Thất bại")
+    write_state(state_path, state)
+    AuditLog(Path(args.audit)).append(args.user, "job-end", result_text(state), args.sources, kind=args.kind)
+    return 0 if state["status"] == "done" else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m web.admin.worker")
+    parser.add_argument("--job-id", required=True)
+    parser.add_argument("--kind", choices=("update", "build"), required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--index-dir", required=True)
+    parser.add_argument("--state", required=True)
+    parser.add_argument("--audit", required=True)
+    parser.add_argument("--nice", type=int, default=10)
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("sources", nargs="*")
+    args = parser.parse_args(argv)
+    if args.nice > 0:
+        os.nice(args.nice)  # searches keep the CPU first
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
