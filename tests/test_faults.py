@@ -97,6 +97,7 @@ def test_sigkill_during_update_keeps_the_previous_generation_serving(tmp_path: P
 
     report = update([str(new)], store, jobs=1)
     assert (report.indexed, report.total) == (50, 50)
+    serving.warm(wait=True)  # it answers from the old generation until the new one's tables are built
     assert serving.search("Zaphod").total == 50  # the running engine switched by itself
     assert [g.name for g in store.all_generations() if not g.complete] == []
 
