@@ -49,11 +49,11 @@ def main() -> None:
         queries = [json.loads(line)["query"] for line in lines if line.strip()][: args.max_queries]
         timings: dict[str, list[float]] = {"bantin": [], "baseline": [], "bantin_cpu": [], "baseline_cpu": []}
         for query in queries:
-            for name, run in (("bantin", engine.search), ("baseline", baseline.page)):
+            for engine_name, run in (("bantin", engine.search), ("baseline", baseline.page)):
                 started, cpu = time.perf_counter(), time.process_time()
                 run(query)
-                timings[name].append(time.perf_counter() - started)
-                timings[f"{name}_cpu"].append(time.process_time() - cpu)
+                timings[engine_name].append(time.perf_counter() - started)
+                timings[f"{engine_name}_cpu"].append(time.process_time() - cpu)
         row = {engine_name: percentiles(samples) for engine_name, samples in timings.items()}
         row["p95_ratio_vs_baseline"] = round(row["bantin"]["p95_ms"] / row["baseline"]["p95_ms"], 2)
         row["cpu_p95_ratio_vs_baseline"] = round(row["bantin_cpu"]["p95_ms"] / row["baseline_cpu"]["p95_ms"], 2)
