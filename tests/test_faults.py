@@ -174,7 +174,16 @@ def mounted(target: Path, *options: str) -> Iterator[None]:
 
 
 def worker_processes() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children(recursive=True) if "resource_tracker" not in " ".join(p.cmdline())]
+    """The parallel writer's workers: Python children of this process (a browser test's
+    Playwright driver may be a child too, and the multiprocessing resource tracker)."""
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.exe() == psutil.Process().exe() and "resource_tracker" not in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:  # ended meanwhile
+            continue
+    return found
 
 
 def test_full_disk_is_a_clear_error_and_the_serving_index_is_untouched(tmp_path: Path) -> None:

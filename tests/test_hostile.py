@@ -347,7 +347,8 @@ def test_search_params_then_search(engine: SearchEngine, args: dict[str, str]) -
 
 @pytest.fixture(scope="module")
 def client(engine: SearchEngine):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(engine.store.root)})
+    # Thousands of requests from one client: the rate limit (tested on its own) is off.
+    app = create_app({"TESTING": True, "INDEX_DIR": str(engine.store.root), "RATELIMIT_ENABLED": False})
     return app.test_client()
 
 
