@@ -17,6 +17,7 @@ from index.build import BuilderBusy, _lock, build, update
 from search.engine import SearchEngine
 from search.store import IndexStore
 from tests.factories import write_jsonl, write_portal
+from tests.terminal import bantin_on_terminal
 from web.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -196,26 +197,7 @@ def test_sigkill_mid_build_keeps_previous_generation(tmp_path: Path) -> None:
 
 
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
-    import fcntl
-    import pty
-    import struct
-    import termios
-
     src = write_jsonl(tmp_path / "a.jsonl", 20)
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: a build whose stderr is an 80-column terminal
-        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        os.chdir(REPO)
-        os.execv(sys.executable, [sys.executable, *_bantin("index", "build", str(src), "--index-dir", str(tmp_path / "ix"))[1:]])
-    output = b""
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.waitpid(pid, 0)
-    text = output.decode("utf-8", "replace")
+    code, text = bantin_on_terminal("index", "build", str(src), "--index-dir", str(tmp_path / "ix"))
+    assert code == 0, text
     assert "20/20" in text and "bài/s" in text and "%|" in text  # tqdm's bar: rate and ETA

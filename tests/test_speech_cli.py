@@ -14,6 +14,7 @@ from search.store import IndexStore
 from speech.cache import AudioCache
 from speech.espeak import EspeakEngine
 from speech.service import AudioService
+from tests.terminal import bantin_on_terminal
 from web.cli import main
 
 SAMPLES = Path(__file__).resolve().parents[1] / "index" / "samples"
@@ -83,30 +84,7 @@ def test_warm_reports_bad_settings_and_missing_index(index_dir: Path, tmp_path: 
 
 
 def test_progress_bar_on_a_terminal(index_dir: Path, tmp_path: Path) -> None:
-    import fcntl
-    import os
-    import pty
-    import struct
-    import sys
-    import termios
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: `bantin audio warm` whose stderr is an 80-column terminal
-        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        os.environ.update({"BANTIN_AUDIO_DIR": str(tmp_path / "audio"), "BANTIN_TTS_ENGINES": "espeak"})
-        os.chdir(Path(__file__).resolve().parents[1])
-        code = "from web.cli import main; main()"
-        os.execv(sys.executable, [sys.executable, "-c", code, "audio", "warm", "--limit", "1", "--index-dir", str(index_dir)])
-    output = b""
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    _, status = os.waitpid(pid, 0)
-    text = output.decode("utf-8", "replace")
-    assert os.waitstatus_to_exitcode(status) == 0, text
+    env = {"BANTIN_AUDIO_DIR": str(tmp_path / "audio"), "BANTIN_TTS_ENGINES": "espeak"}
+    code, text = bantin_on_terminal("audio", "warm", "--limit", "1", "--index-dir", str(index_dir), env=env)
+    assert code == 0, text
     assert "1/1" in text and "bài/s" in text and "%|" in text  # tqdm's bar with its rate
