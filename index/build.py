@@ -135,10 +135,6 @@ def _unique(items: Iterable[Item], report: BuildReport) -> Iterator[Article | No
             yield item
 
 
-def _is_ours(ix) -> bool:
-    return ix.schema.names() == build_schema().names()
-
-
 def _write(
     ix,
     articles: Iterable[Article],
@@ -147,11 +143,14 @@ def _write(
     jobs: int,
     progress: Progress,
     what: str,
+    own_format: bool = True,
 ) -> dict[str, str]:
-    """Add `articles` (after deleting `deletions`) and commit; return id -> content hash."""
+    """Add `articles` (after deleting `deletions`) and commit; return id -> content hash.
+
+    `own_format` False (a benchmark's own schema) writes Whoosh's default format,
+    as a plain Whoosh user would."""
     use_workers = jobs > 1 and expected >= PARALLEL_THRESHOLD
-    # A benchmark's own schema gets Whoosh's default format, as a plain Whoosh user would.
-    options = {"limitmb": WRITER_MEMORY_MB, **({"codec": codec()} if _is_ours(ix) else {})}
+    options = {"limitmb": WRITER_MEMORY_MB, **({"codec": codec()} if own_format else {})}
     writer = ParallelWriter(ix, procs=jobs, **options) if use_workers else ix.writer(**options)
     written: dict[str, str] = {}
     try:
@@ -225,7 +224,9 @@ def build(
         with building(store) as generation:
             ix = whoosh_index.create_in(str(generation.path), schema or build_schema())
             articles = (a for a in _unique(inputs.items(), report) if isinstance(a, Article))
-            manifest = _write(ix, articles, inputs.expected(), (), jobs or default_jobs(), progress, "Lập chỉ mục")
+            manifest = _write(
+                ix, articles, inputs.expected(), (), jobs or default_jobs(), progress, "Lập chỉ mục", schema is None
+            )
             report.indexed = len(manifest)
             report.elapsed = time.monotonic() - started
             _finish(store, generation, manifest, report, inputs)
