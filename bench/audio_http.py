@@ -28,11 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.web_pages import live_server
 from index.build import build
 from search.store import IndexStore
 from web import create_app
-from web.latest import latest_articles
+from web.local_server import serving
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,9 +73,8 @@ def main() -> None:
             build([str(REPO / "index" / "samples")], store, jobs=1)
             index_dir = str(store.root)
         app = create_app({"INDEX_DIR": index_dir, "AUDIO_DIR": str(Path(tmp) / "audio"), "TTS_ENGINES": "espeak"})
-        searcher = app.extensions["bantin.engine"].searcher()
-        ids = [article.id for article in latest_articles(searcher, args.articles)]
-        with live_server(app) as url:
+        ids = [article.id for article in app.extensions["bantin.engine"].latest(args.articles)]
+        with serving(app) as url:
             port = int(url.rsplit(":", 1)[1])
             podcast_empty = [timed_get(port, "/podcast.xml")[1] for _ in range(5)]
             first, whole, cached, ranged, sizes = [], [], [], [], []

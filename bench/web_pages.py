@@ -28,18 +28,16 @@ import http.client
 import json
 import statistics
 import sys
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from waitress.server import create_server
 
 from bench.relevance import ensure_index
 from bench.search_latency import percentiles
 from search.store import IndexStore
 from web import create_app
+from web.local_server import serving
 
 REPO = Path(__file__).resolve().parents[1]
 QUERY_FILES = ("queries_short", "queries_short_nodiacritics")
@@ -59,19 +57,6 @@ def read_queries(eval_dir: Path, count: int) -> tuple[list[str], list[str]]:
             queries.append(record["query"])
             articles.append(record["relevant"][0])
     return queries[:count], list(dict.fromkeys(articles))[:count]
-
-
-@contextmanager
-def live_server(app, threads: int = 4):
-    """The app on waitress on a free local port, as `bantin serve` runs it."""
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
-        thread.join(timeout=5)
 
 
 def timed(call) -> float:
@@ -228,7 +213,7 @@ def main() -> None:
         client.get(f"/search?q={quote(query)}")
 
     out: dict = {"docs": engine.doc_count(), "index": str(store.root), "timing": "sequential, one client"}
-    with live_server(app) as base_url:
+    with serving(app) as base_url:
         http = None if args.no_http else HttpClient(base_url)
         if http is not None:
             for query in queries[:5]:

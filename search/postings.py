@@ -18,14 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+
+from typing import TypeVar
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+T = TypeVar("T")
 # Enough for every folded syllable of a large corpus and its common words, bigrams.
 DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 NO_DATE = np.iinfo(np.int32).min
@@ -91,6 +94,37 @@ def _leaf_lengths(leaf, field: str) -> np.ndarray:
     return _BYTE_LENGTHS[codes]
 
 
+class ArrayCache:
+    """Arrays by key, least recently used dropped past a size in bytes; safe across threads.
+
+    Two requests missing the same key both compute it (the first stored wins):
+    cheaper than making one wait on the other's read.
+    """
+
+    def __init__(self, limit_bytes: int) -> None:
+        self._items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self._bytes = 0
+        self._limit = limit_bytes
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T], size: Callable[[T], int]) -> T:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found[0]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            if key not in self._items:
+                nbytes = size(value)
+                self._items[key] = (value, nbytes)
+                self._bytes += nbytes
+                while self._bytes > self._limit and len(self._items) > 1:
+                    _, (_, dropped) = self._items.popitem(last=False)
+                    self._bytes -= dropped
+        return value
+
+
 class Columns:
     """Arrays of one open reader, computed on first use and then shared by every request.
 
@@ -103,10 +137,7 @@ class Columns:
         self._leaves = list(reader.leaf_readers())
         self.size = reader.doc_count_all()
         self.doc_count = reader.doc_count()
-        self._lock = threading.Lock()
-        self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
-        self._cached_bytes = 0
-        self._cache_limit = cache_bytes
+        self._postings = ArrayCache(cache_bytes)
         self._lengths: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
         self._dates: np.ndarray | None = None
@@ -117,21 +148,7 @@ class Columns:
         self.alive = alive
 
     def postings(self, field: str, term: str) -> Postings:
-        key = (field, term)
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
-        found = self._read(field, term)
-        with self._lock:
-            if key not in self._postings:
-                self._postings[key] = found
-                self._cached_bytes += found.nbytes
-                while self._cached_bytes > self._cache_limit and len(self._postings) > 1:
-                    _, dropped = self._postings.popitem(last=False)
-                    self._cached_bytes -= dropped.nbytes
-        return found
+        return self._postings.get((field, term), lambda: self._read(field, term), lambda p: p.nbytes)
 
     def _read(self, field: str, term: str) -> Postings:
         raw = term.encode("utf-8")

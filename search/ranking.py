@@ -8,8 +8,6 @@ lists as arrays that costs less than Whoosh spent on the first pass alone.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +15,7 @@ from whoosh.query import Query
 from whoosh.searching import Searcher
 
 from search.matching import QueryPlan, Weights
-from search.postings import NO_DATE, Columns
+from search.postings import NO_DATE, ArrayCache, Columns
 from search.schema import ALL_FOLDED
 
 
@@ -83,20 +81,16 @@ class Ranker:
     def __init__(self, searcher: Searcher, columns: Columns, cache_bytes: int = CONTRIBUTION_CACHE_BYTES) -> None:
         self.searcher = searcher
         self.columns = columns
-        self._contributions: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._cached_bytes = 0
-        self._cache_limit = cache_bytes
-        self._lock = threading.Lock()
+        self._contributions = ArrayCache(cache_bytes)
 
     def contribution(self, field: str, term: str, weights: Weights) -> tuple[np.ndarray, np.ndarray]:
         """(documents, BM25 score of the term in each): computed once, shared by later queries."""
         b = weights.length_normalization(field)
-        key = (field, term, weights.k1, b)
-        with self._lock:
-            found = self._contributions.get(key)
-            if found is not None:
-                self._contributions.move_to_end(key)
-                return found
+        return self._contributions.get(
+            (field, term, weights.k1, b), lambda: self._bm25(field, term, weights.k1, b), lambda c: c[1].nbytes
+        )
+
+    def _bm25(self, field: str, term: str, k1: float, b: float) -> tuple[np.ndarray, np.ndarray]:
         columns = self.columns
         postings = columns.postings(field, term)
         df = len(postings.ids)
@@ -105,15 +99,7 @@ class Ranker:
         idf = np.log(1.0 + (columns.doc_count - df + 0.5) / (df + 0.5))
         norm = (1 - b) + b * columns.lengths(field)[postings.ids] / columns.average_length(field)
         tf = postings.freqs
-        found = (postings.ids, (idf * (tf * (weights.k1 + 1)) / (tf + weights.k1 * norm)).astype(np.float32))
-        with self._lock:
-            if key not in self._contributions:
-                self._contributions[key] = found
-                self._cached_bytes += found[1].nbytes
-                while self._cached_bytes > self._cache_limit and len(self._contributions) > 1:
-                    _, (_, dropped) = self._contributions.popitem(last=False)
-                    self._cached_bytes -= dropped.nbytes
-        return found
+        return postings.ids, (idf * (tf * (k1 + 1)) / (tf + k1 * norm)).astype(np.float32)
 
     def matched(self, plan: QueryPlan, loose: bool, filters: Filters) -> np.ndarray:
         """Documents the plan matches, strictly (every word) or loosely (any word)."""

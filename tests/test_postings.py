@@ -123,3 +123,16 @@ def test_posting_blocks_are_large_and_uncompressed(tmp_path, jobs: int) -> None:
             matcher._read_data()
             assert not matcher._compression
             assert matcher._blocklength == min(512, leaf.doc_frequency(ALL_FOLDED, "tinh")) > 128
+
+
+def test_array_cache_drops_the_least_recently_used_past_its_size() -> None:
+    from search.postings import ArrayCache
+
+    cache, computed = ArrayCache(limit_bytes=250), []
+
+    def get(key: str) -> np.ndarray:
+        return cache.get(key, lambda: computed.append(key) or np.zeros(100, np.uint8), lambda a: a.nbytes)
+
+    get("a"), get("b"), get("a"), get("c")  # 300 bytes: "b", the least recently used, goes
+    get("a"), get("c"), get("b")
+    assert computed == ["a", "b", "c", "b"]

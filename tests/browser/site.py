@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from waitress.server import create_server
 
 from index.build import build
 from index.sources.reader import read_sources
 from search.article import Article
 from search.store import IndexStore
 from web import create_app
+from web.local_server import serving
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "index" / "samples"
@@ -88,13 +87,5 @@ def live_server(index_dir: Path, threads: int = 4, config: dict | None = None) -
         {"INDEX_DIR": str(index_dir), "AUDIO_DIR": str(audio_dir), "TTS_ENGINES": "espeak", **(config or {})}
     )
     app.extensions["bantin.engine"].warm()
-    # poll() rather than select(): closing the server while its loop waits then
-    # ends the loop quietly instead of raising EBADF in the server's thread.
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads, asyncore_use_poll=True)
-    thread = threading.Thread(target=server.run, name="bantin-test-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
-        thread.join(timeout=5)
+    with serving(app, threads) as url:
+        yield url
