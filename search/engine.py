@@ -26,6 +26,7 @@ from search.postings import Columns
 from search.query import parse_query
 from search.ranking import Filters, Ranker
 from search.results import Facet, Hit, SearchPage
+from search import segmenter
 from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, TITLE_BIGRAMS, folded, from_stored
 from search.snippets import Highlighter, match_spans, snippet
 from search.store import POINTER, Generation, IndexMissing, IndexStore
@@ -57,6 +58,7 @@ class _Live:
 
     def _prepare(self) -> None:
         try:
+            segmenter.load()  # shared by every generation, and it reads no index file
             # Step by step, so that requests (if this generation is already served) interleave.
             for step in (lambda: self.columns.warm(SCORED_FIELDS), self.highlighter.prepare, self.suggester.table):
                 with self.lock:

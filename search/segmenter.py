@@ -83,6 +83,12 @@ def _model() -> _Model:
     return _Model()
 
 
+def load() -> None:
+    """Load the model now (about 0.7 s), so that the first query typed with
+    diacritics does not wait for it."""
+    _model()
+
+
 def _features(syllables: list[str], bi_grams: set[str], tri_grams: set[str]) -> list[list[str]]:
     """pyvi's word2features, as attribute strings (see module docstring)."""
     n = len(syllables)
