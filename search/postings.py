@@ -25,6 +25,7 @@ from typing import TypeVar
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -159,6 +160,10 @@ class Columns:
                 matcher = leaf.postings(field, raw)
             except TermNotFound:
                 continue
+            if isinstance(matcher, FilterMatcher):
+                # A segment with deletions wraps its postings in a filter read one
+                # posting at a time; `alive` drops the deleted ones below instead.
+                matcher = matcher.child
             ids, freqs = _leaf_arrays(matcher)
             id_parts.append(ids + offset)
             freq_parts.append(freqs)

@@ -61,6 +61,20 @@ def test_posting_arrays_equal_whooshs_matcher(searcher, field: str) -> None:
     assert len(columns.postings(field, "không-có-từ-này").ids) == 0
 
 
+def test_segments_with_deletions_are_read_block_by_block(searcher, monkeypatch) -> None:
+    """Whoosh filters deleted documents one posting at a time; after any update
+    that made every query read its posting lists in Python, posting by posting."""
+    from whoosh.matching.wrappers import FilterMatcher
+
+    def one_posting_at_a_time(self):
+        raise AssertionError("posting lists read one posting at a time")
+
+    monkeypatch.setattr(FilterMatcher, "next", one_posting_at_a_time)
+    columns = Columns(searcher.reader())
+    terms = [raw.decode() for raw, _ in searcher.reader().iter_field(ALL_FOLDED)]
+    assert sum(len(columns.postings(ALL_FOLDED, term).ids) for term in terms) > 1000
+
+
 def test_columns_equal_stored_fields(searcher) -> None:
     columns = Columns(searcher.reader())
     codes, values = columns.codes("category")
