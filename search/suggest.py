@@ -50,17 +50,27 @@ class Suggester:
             if self._table is None:
                 table: dict[str, tuple[str, int]] = {}
                 for name in TEXT_FIELDS:
-                    for raw, info in self._reader.iter_field(name):
-                        term = raw.decode("utf-8")
-                        df = info.doc_frequency()
+                    for term, df in self._frequencies(name):
                         key = fold(term)
                         if key not in table or table[key][1] < df:
                             table[key] = (term, df)
-                self._syllables = {
-                    raw.decode("utf-8"): info.doc_frequency() for raw, info in self._reader.iter_field(ALL_FOLDED)
-                }
+                self._syllables = dict(self._frequencies(ALL_FOLDED))
                 self._table = table
             return self._table
+
+    def _frequencies(self, field: str) -> list[tuple[str, int]]:
+        """(term, document frequency) of a field, in lexicon order.
+
+        Read segment by segment and summed: the multi-segment reader looks every
+        term up in every other segment, which took 7.8 s instead of 1.3 s on the
+        corpus after one update.
+        """
+        counts: dict[str, int] = {}
+        for leaf, _ in self._reader.leaf_readers():
+            for raw, info in leaf.iter_field(field):
+                term = raw.decode("utf-8")
+                counts[term] = counts.get(term, 0) + info.doc_frequency()
+        return sorted(counts.items())
 
     def _correct(self, syllable: str) -> str:
         """The closest known syllable (edit distance 1, then 2), the most frequent first.
