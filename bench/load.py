@@ -1,7 +1,7 @@
 """Load: `bantin serve` under N concurrent clients while `bantin index update` switches generations.
 
     python -m bench.load [--index-dir DIR] [--corpus DIR] [--eval DIR] [--clients 16]
-                         [--threads 16] [--duration 60] [--think-ms 0] [--update-articles 300]
+                         [--workers 2] [--threads 8] [--duration 60] [--think-ms 0] [--update-articles 300]
 
 Starts `bantin serve` (waitress) as a subprocess on the corpus index (built with
 `bantin index build CORPUS --index-dir DIR --jobs 2` if DIR holds none), with
@@ -180,7 +180,9 @@ def ensure_index(index_dir: Path, corpus: Path) -> IndexStore:
     return store
 
 
-def start_server(index_dir: Path, threads: int, data_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+def start_server(
+    index_dir: Path, workers: int, threads: int, data_dir: Path, log_path: Path
+) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = dict(os.environ, BANTIN_DATA_DIR=str(data_dir), BANTIN_RATELIMIT_ENABLED="false")
     log = open(log_path, "wb")
@@ -192,6 +194,8 @@ def start_server(index_dir: Path, threads: int, data_dir: Path, log_path: Path) 
             "127.0.0.1",
             "--port",
             str(port),
+            "--workers",
+            str(workers),
             "--threads",
             str(threads),
             "--index-dir",
@@ -253,6 +257,22 @@ def warm_audio(base: str, articles: list[str]) -> float:
 # --- phases ----------------------------------------------------------------------------
 
 
+def _cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def tree_cpu(server: psutil.Process) -> float:
+    """CPU seconds of `bantin serve` and its worker processes."""
+    total = _cpu(server)
+    for child in server.children(recursive=True):
+        try:
+            total += _cpu(child)
+        except psutil.Error:
+            pass
+    return total
+
+
 def run_phase(
     name: str, base: str, workload: Workload, args, server: psutil.Process, during=None
 ) -> tuple[Phase, dict]:
@@ -265,7 +285,7 @@ def run_phase(
         )
         for i in range(args.clients)
     ]
-    server_cpu, client_cpu = server.cpu_times(), psutil.Process().cpu_times()
+    server_cpu, client_cpu = tree_cpu(server), _cpu(psutil.Process())
     phase.started = time.time()
     for thread in threads:
         thread.start()
@@ -289,8 +309,8 @@ def run_phase(
         worker.join()
     seconds = phase.ended - phase.started
     phase.samples = sorted((s for samples in per_client for s in samples), key=lambda s: s.start)
-    server_after, client_after = server.cpu_times(), psutil.Process().cpu_times()
-    used = lambda a, b: round(((b.user - a.user) + (b.system - a.system)) / seconds, 2)  # noqa: E731
+    server_after, client_after = tree_cpu(server), _cpu(psutil.Process())
+    used = lambda a, b: round((b - a) / seconds, 2)  # noqa: E731
     kinds = sorted({s.kind for s in phase.samples})
     searches = [s for s in phase.samples if s.kind.startswith("search")]
     report = {
@@ -347,7 +367,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpus")
     parser.add_argument("--eval", type=Path, default=SHARED / "eval" / "news_title_known_item")
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=16, help="waitress threads of `bantin serve`")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes of `bantin serve`")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads per process")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per phase")
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds of unmeasured load first")
     parser.add_argument("--think-ms", type=float, default=0.0, help="mean pause of a client between requests")
@@ -374,6 +395,7 @@ def main() -> None:
             "index_dir": str(args.index_dir),
             "articles": store.current().meta()["articles"],
             "clients": args.clients,
+            "server_workers": args.workers,
             "server_threads": args.threads,
             "think_ms": args.think_ms,
             "phase_seconds": args.duration,
@@ -382,7 +404,7 @@ def main() -> None:
             "load_average_before": [round(x, 2) for x in os.getloadavg()],
         }
     }
-    server_process, base = start_server(args.index_dir, args.threads, work / "instance", work / "serve.log")
+    server_process, base = start_server(args.index_dir, args.workers, args.threads, work / "instance", work / "serve.log")
     try:
         server = psutil.Process(server_process.pid)
         audio, note = audio_available(base, articles[0])

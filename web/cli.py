@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import click
+from flask import Flask
 
 from index.cli import index_group
 from search.cli import index_dir_option, resolve_index_dir, search_command
@@ -21,9 +23,16 @@ def main() -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Số luồng phục vụ.")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Số luồng phục vụ mỗi tiến trình.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=1,
+    show_default=True,
+    help="Số tiến trình phục vụ: đặt bằng số nhân CPU để dùng hết máy (mỗi tiến trình tự mở chỉ mục).",
+)
 @index_dir_option
-def serve_command(host: str, port: int, threads: int, index_dir: str | None) -> None:
+def serve_command(host: str, port: int, threads: int, workers: int, index_dir: str | None) -> None:
     """Chạy trang web trên waitress."""
     from waitress import serve
 
@@ -31,11 +40,33 @@ def serve_command(host: str, port: int, threads: int, index_dir: str | None) -> 
 
     # One line per request (web.request_log) on stderr; waitress's own warnings too.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    index_path = str(resolve_index_dir(index_dir).root)
 
-    app = create_app({"INDEX_DIR": str(resolve_index_dir(index_dir).root)})
-    app.extensions["bantin.engine"].warm(wait=True)
-    click.echo(f"Bantin đang chạy tại http://{host}:{port}/ (chỉ mục {app.config['INDEX_DIR']})", err=True)
-    serve(app, host=host, port=port, threads=threads)
+    def make_app() -> Flask:
+        return create_app({"INDEX_DIR": index_path})
+
+    if workers == 1:
+        app = make_app()
+        app.extensions["bantin.engine"].warm(wait=True)
+        click.echo(f"Bantin đang chạy tại http://{host}:{port}/ (chỉ mục {index_path})", err=True)
+        serve(app, host=host, port=port, threads=threads)
+        return
+
+    from web.processes import listening_socket, serve_workers
+
+    config = make_app().config  # read once here, to warn before any worker starts
+    if config["RATELIMIT_ENABLED"] and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        logging.getLogger("bantin.serve").warning(
+            "giới hạn truy cập đếm riêng trong từng tiến trình (memory://): với %d tiến trình, mỗi khách được "
+            "tới %d lần giới hạn; dùng RATELIMIT_STORAGE_URI redis:// hoặc memcached:// để đếm chung",
+            workers,
+            workers,
+        )
+    sock = listening_socket(host, port)
+    click.echo(
+        f"Bantin đang chạy tại http://{host}:{port}/ với {workers} tiến trình (chỉ mục {index_path})", err=True
+    )
+    sys.exit(serve_workers(make_app, sock, workers, threads))
 
 
 main.add_command(index_group)

@@ -1,0 +1,100 @@
+"""`bantin serve --workers 2`: two processes on one port, a dead worker replaced, nothing left behind.
+
+Runs the real console script on a small real index, as an operator would.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+
+from index.build import build
+from search.store import IndexStore
+from tests.factories import write_jsonl
+
+BANTIN = str(Path(sys.executable).with_name("bantin"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(condition, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=5).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+@pytest.fixture
+def server(tmp_path) -> Iterator[tuple[psutil.Process, str]]:
+    store = IndexStore(tmp_path / "ix")
+    build([str(write_jsonl(tmp_path / "a.jsonl", 30))], store, jobs=1)
+    port = _free_port()
+    env = dict(os.environ, BANTIN_DATA_DIR=str(tmp_path / "data"))
+    process = subprocess.Popen(
+        [BANTIN, "serve", "--port", str(port), "--workers", "2", "--threads", "2", "--index-dir", str(store.root)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    supervisor = psutil.Process(process.pid)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(lambda: _answers(base + "/search?q=bai") and len(supervisor.children()) == 2)
+        yield supervisor, base
+    finally:
+        for child in supervisor.children(recursive=True) if supervisor.is_running() else []:
+            child.kill()
+        process.kill()
+        process.wait()
+
+
+def test_two_workers_answer_and_a_killed_one_is_replaced(server) -> None:
+    supervisor, base = server
+    first, second = supervisor.children()
+    first.send_signal(signal.SIGKILL)
+    _wait(lambda: len(supervisor.children()) == 2 and first.pid not in {c.pid for c in supervisor.children()})
+    assert second.is_running()
+    # Requests keep being answered, by the survivor and then by both.
+    for _ in range(20):
+        assert requests.get(base + "/search?q=bai", timeout=30).status_code == 200
+
+
+def test_sigterm_stops_every_worker_and_frees_the_port(server) -> None:
+    supervisor, base = server
+    workers = supervisor.children()
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=30) == 0
+    psutil.wait_procs(workers, timeout=10)
+    assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+    assert not _answers(base + "/")
+
+
+def test_workers_stop_when_the_supervisor_is_killed(server) -> None:
+    supervisor, base = server
+    workers = supervisor.children()
+    supervisor.send_signal(signal.SIGKILL)
+    gone, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive
