@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from search.schema import SCHEMA_VERSION
 
@@ -111,7 +112,15 @@ class Generation:
         return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
 
     def open(self) -> whoosh_index.Index:
-        return whoosh_index.open_dir(str(self.path))
+        """The generation's Whoosh index, its files read with plain reads, not mmap.
+
+        Over an mmap Whoosh wraps each file of a segment in a BytesIO, which
+        copies it: every reader held a private copy of the whole index (2.2 GB
+        per server process on the corpus, and a 1.5 GB spike when a build
+        counted its documents). Plain reads cost ~15% more on a cold posting
+        list and nothing once the arrays are cached (search/postings.py).
+        """
+        return FileStorage(str(self.path), supports_mmap=False).open_index()
 
 
 class IndexStore:
