@@ -37,14 +37,20 @@ MAX_PAGE = 1000
 SORTS = ("relevance", "date")
 # Every field whose BM25 scores need document lengths.
 SCORED_FIELDS = (ALL_FOLDED, ALL_ACCENTED, TITLE_BIGRAMS, TEXT_BIGRAMS, *TEXT_FIELDS, *map(folded, TEXT_FIELDS))
+# Posting lists carried over (read again) when a new generation replaces one.
+HOT_TERMS = 2000
 __all__ = ["Filters", "SearchEngine", "MAX_PAGE", "MAX_PER_PAGE", "SORTS"]
 
 
 class _Live:
     """The searcher of one generation and what is derived from it."""
 
-    def __init__(self, generation: Generation) -> None:
+    def __init__(self, generation: Generation, replacing: _Live | None = None) -> None:
         self.generation = generation
+        # The posting lists that searches read last: read again from this
+        # generation before it serves, so it takes over warm (a cold one had
+        # the first seconds of searches read them all at once).
+        self._hot = replacing.columns.recent_terms(HOT_TERMS) if replacing else []
         self.lock = threading.RLock()
         self.searcher: Searcher = generation.open().searcher()
         self.columns = Columns(self.searcher.reader())
@@ -63,6 +69,10 @@ class _Live:
             for step in (lambda: self.columns.warm(SCORED_FIELDS), self.highlighter.prepare, self.suggester.table):
                 with self.lock:
                     step()
+            for start in range(0, len(self._hot), 100):
+                with self.lock:
+                    for field, term in self._hot[start : start + 100]:
+                        self.columns.postings(field, term)
         finally:
             self.ready.set()
 
@@ -95,7 +105,7 @@ class SearchEngine:
                 elif generation != self._live.generation and (
                     self._next is None or generation != self._next.generation
                 ):
-                    self._next = _Live(generation)
+                    self._next = _Live(generation, replacing=self._live)
                 self._pointer_stamp = stamp
             if self._next is not None and self._next.ready.is_set():
                 # The old searcher is left to the garbage collector: requests still

@@ -125,6 +125,11 @@ class ArrayCache:
                     self._bytes -= dropped
         return value
 
+    def recent_keys(self, limit: int) -> list[Hashable]:
+        """The `limit` most recently used keys, most recent first."""
+        with self._lock:
+            return list(reversed(self._items))[:limit]
+
 
 class Columns:
     """Arrays of one open reader, computed on first use and then shared by every request.
@@ -175,6 +180,10 @@ class Columns:
         if not live.all():
             ids, freqs = ids[live], freqs[live]
         return Postings(ids, freqs)
+
+    def recent_terms(self, limit: int) -> list[tuple[str, str]]:
+        """(field, term) of the posting lists read last, most recent first."""
+        return self._postings.recent_keys(limit)  # type: ignore[return-value]
 
     def lengths(self, field: str) -> np.ndarray:
         """Each document's length in `field` (Whoosh's one-byte approximation), float32."""

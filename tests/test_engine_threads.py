@@ -42,3 +42,18 @@ def test_a_new_generation_is_served_once_ready_and_the_old_one_until_then(tmp_pa
     engine.warm(wait=True)
     assert engine.generation.name == "gen-000002"
     assert all(hit.id >= "bai-01000" for hit in engine.search("ubnd tỉnh", per_page=100).results)
+
+
+def test_a_new_generation_takes_over_with_the_posting_lists_searches_read_last(tmp_path: Path) -> None:
+    from search.schema import ALL_FOLDED
+
+    store = IndexStore(tmp_path / "ix")
+    build([str(write_jsonl(tmp_path / "a.jsonl", 50))], store, jobs=1)
+    engine = SearchEngine(store)
+    engine.warm(wait=True)
+    engine.search("tuyen sinh lop 10")
+    build([str(write_jsonl(tmp_path / "b.jsonl", 80, start=1000))], store, jobs=1)
+    engine.warm(wait=True)
+    assert engine.generation.name == "gen-000002"
+    warm = engine._current().columns.recent_terms(1000)
+    assert {(ALL_FOLDED, s) for s in ("tuyen", "sinh", "lop", "10")} <= set(warm)
