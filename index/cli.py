@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import sys
 
 import click
@@ -51,7 +52,9 @@ def _write_error(exc: OSError, store: IndexStore) -> str:
     return f"không ghi được chỉ mục vào {store.root}: {reason}. Lần chạy này đã bị hủy; {serving}."
 
 
-def _run(action, sources: list[str], store: IndexStore, **kwargs) -> None:
+def _run(action, sources: list[str], store: IndexStore, nice: int, **kwargs) -> None:
+    if nice:
+        os.nice(nice)  # inherited by the segmenting workers
     try:
         report = action(sources, store, progress=for_stream(sys.stderr), **kwargs)
     except (BuilderBusy, BuildFailed) as exc:
@@ -70,6 +73,13 @@ jobs_option = click.option(
 )
 
 
+nice_option = click.option(
+    "--nice",
+    type=click.IntRange(0, 19),
+    default=10,
+    show_default=True,
+    help="Hạ độ ưu tiên CPU của việc lập chỉ mục (0: giữ nguyên), để trang web chạy cùng máy vẫn trả lời nhanh.",
+)
 crawl_delay_option = click.option(
     "--crawl-delay",
     type=click.FloatRange(0, 60),
@@ -90,17 +100,18 @@ timeout_option = click.option(
 @click.argument("sources", nargs=-1, required=True)
 @index_dir_option
 @jobs_option
+@nice_option
 @crawl_delay_option
 @timeout_option
 def build_command(
-    sources: tuple[str, ...], index_dir: str | None, jobs: int | None, crawl_delay: float, timeout: float
+    sources: tuple[str, ...], index_dir: str | None, jobs: int | None, nice: int, crawl_delay: float, timeout: float
 ) -> None:
     """Lập lại toàn bộ chỉ mục từ SOURCES, chuyển sang khi xong.
 
     SOURCES: tệp hoặc thư mục; hoặc địa chỉ http(s) của một bài, một nguồn tin RSS/Atom, một sitemap.
     """
     crawl = CrawlSettings(delay=crawl_delay, read_timeout=timeout)
-    _run(build, list(sources), resolve_index_dir(index_dir), jobs=jobs, crawl=crawl)
+    _run(build, list(sources), resolve_index_dir(index_dir), nice, jobs=jobs, crawl=crawl)
 
 
 @index_group.command("update")
@@ -108,6 +119,7 @@ def build_command(
 @click.option("--delete-missing", is_flag=True, help="Xóa khỏi chỉ mục các bài không còn trong SOURCES.")
 @index_dir_option
 @jobs_option
+@nice_option
 @crawl_delay_option
 @timeout_option
 def update_command(
@@ -115,6 +127,7 @@ def update_command(
     delete_missing: bool,
     index_dir: str | None,
     jobs: int | None,
+    nice: int,
     crawl_delay: float,
     timeout: float,
 ) -> None:
@@ -123,7 +136,9 @@ def update_command(
     Trang web đã tải lần trước được hỏi kèm ETag/Last-Modified; trang không đổi (304) không tải lại.
     """
     crawl = CrawlSettings(delay=crawl_delay, read_timeout=timeout)
-    _run(update, list(sources), resolve_index_dir(index_dir), delete_missing=delete_missing, jobs=jobs, crawl=crawl)
+    _run(
+        update, list(sources), resolve_index_dir(index_dir), nice, delete_missing=delete_missing, jobs=jobs, crawl=crawl
+    )
 
 
 @index_group.command("stats")

@@ -25,6 +25,15 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def niceness(monkeypatch) -> list[int]:
+    """`bantin index build/update` lower their own CPU priority (os.nice). Run in
+    process by CliRunner, that would lower the test runner's for good: recorded instead."""
+    calls: list[int] = []
+    monkeypatch.setattr(os, "nice", calls.append)
+    return calls
+
+
 @pytest.fixture
 def shared() -> Path:
     """../shared, or skip: a fresh clone without it must still pass."""
