@@ -12,6 +12,7 @@ rebuild is picked up without a restart and without a stall.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import threading
@@ -39,6 +40,7 @@ SORTS = ("relevance", "date")
 SCORED_FIELDS = (ALL_FOLDED, ALL_ACCENTED, TITLE_BIGRAMS, TEXT_BIGRAMS, *TEXT_FIELDS, *map(folded, TEXT_FIELDS))
 # Posting lists carried over (read again) when a new generation replaces one.
 HOT_TERMS = 2000
+log = logging.getLogger(__name__)
 __all__ = ["Filters", "SearchEngine", "MAX_PAGE", "MAX_PER_PAGE", "SORTS"]
 
 
@@ -84,6 +86,7 @@ class SearchEngine:
         self._lock = threading.Lock()
         self._live: _Live | None = None
         self._next: _Live | None = None  # the new generation, until its tables are ready
+        self._opener: threading.Thread | None = None  # checking and opening a new CURRENT
         self._pointer_stamp: tuple[int, int] | None = None
 
     def _stamp(self) -> tuple[int, int] | None:
@@ -95,37 +98,61 @@ class SearchEngine:
 
     def _current(self) -> _Live:
         """The live generation, switched when CURRENT changes (one stat per call) and
-        the new generation is ready to serve."""
+        the new generation is ready to serve.
+
+        Only the first generation is opened on the request path. A new one is
+        checked and opened by a thread of its own: that takes a second or more of
+        reading, and requests (which all pass through here) would wait on it.
+        """
         stamp = self._stamp()
         with self._lock:
-            if self._live is None or stamp != self._pointer_stamp:
-                generation = self.store.current()
-                if self._live is None:
-                    self._live = _Live(generation)
-                elif generation != self._live.generation and (
-                    self._next is None or generation != self._next.generation
-                ):
-                    self._next = _Live(generation, replacing=self._live)
+            if self._live is None:
+                self._live = _Live(self.store.current())
                 self._pointer_stamp = stamp
+            elif stamp != self._pointer_stamp and self._opener is None:
+                self._pointer_stamp = stamp
+                self._opener = threading.Thread(
+                    target=self._open_next, args=(self._live,), name="bantin-open", daemon=True
+                )
+                self._opener.start()
             if self._next is not None and self._next.ready.is_set():
                 # The old searcher is left to the garbage collector: requests still
                 # using it finish on its open files.
                 self._live, self._next = self._next, None
             return self._live
 
+    def _open_next(self, live: _Live) -> None:
+        try:
+            generation = self.store.current()
+            pending = self._next
+            if generation != live.generation and (pending is None or generation != pending.generation):
+                pending = _Live(generation, replacing=live)
+            with self._lock:
+                self._next = pending
+        except Exception:  # noqa: BLE001 (the generation being served goes on; the next request retries)
+            log.exception("không mở được thế hệ chỉ mục mới; vẫn dùng %s", live.generation.name)
+            with self._lock:
+                self._pointer_stamp = None
+        finally:
+            with self._lock:
+                self._opener = None
+
     def searcher(self) -> Searcher:
         return self._current().searcher
 
     def warm(self, wait: bool = False) -> None:
         """Open the live generation now (its tables build in the background), so the
-        first visitor does not wait for it; `wait` until they are built. No index yet
-        is not an error here."""
+        first visitor does not wait for it; `wait` until they, and any newer
+        generation's, are built. No index yet is not an error here."""
         try:
-            live = self._current()
+            self._current()
         except IndexMissing:
             return
         if wait:
-            for pending in (live, self._next):
+            opener = self._opener
+            if opener is not None:
+                opener.join()
+            for pending in (self._live, self._next):
                 if pending is not None:
                     pending.ready.wait()
             self._current()

@@ -57,3 +57,40 @@ def test_a_new_generation_takes_over_with_the_posting_lists_searches_read_last(t
     assert engine.generation.name == "gen-000002"
     warm = engine._current().columns.recent_terms(1000)
     assert {(ALL_FOLDED, s) for s in ("tuyen", "sinh", "lop", "10")} <= set(warm)
+
+
+def test_searches_go_on_while_a_new_generation_is_being_opened(tmp_path: Path, monkeypatch) -> None:
+    """Opening a generation reads for a second or more on a large index; requests
+    must not queue behind it (they did: a 3 s stall at every switch under load)."""
+    import threading
+
+    from search.store import Generation
+
+    store = IndexStore(tmp_path / "ix")
+    build([str(write_jsonl(tmp_path / "a.jsonl", 50))], store, jobs=1)
+    engine = SearchEngine(store)
+    engine.warm(wait=True)
+    build([str(write_jsonl(tmp_path / "b.jsonl", 80, start=1000))], store, jobs=1)
+
+    release, opening = threading.Event(), threading.Event()
+    real_open = Generation.open
+
+    def slow_open(self):
+        if self.name == "gen-000002" and threading.current_thread() is not threading.main_thread():
+            opening.set()
+            release.wait(60)
+        return real_open(self)
+
+    monkeypatch.setattr(Generation, "open", slow_open)
+    answered: list[int] = []
+    searching = threading.Thread(target=lambda: answered.append(engine.search("ubnd tỉnh").total))
+    searching.start()
+    assert opening.wait(30)
+    searching.join(30)
+    try:
+        assert answered and answered[0] > 0, "a search waited for the new generation to open"
+        assert engine.generation.name == "gen-000001"
+    finally:
+        release.set()
+    engine.warm(wait=True)
+    assert engine.generation.name == "gen-000002"
