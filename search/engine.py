@@ -137,9 +137,6 @@ class SearchEngine:
             with self._lock:
                 self._opener = None
 
-    def searcher(self) -> Searcher:
-        return self._current().searcher
-
     def warm(self, wait: bool = False) -> None:
         """Open the live generation now (its tables build in the background), so the
         first visitor does not wait for it; `wait` until they, and any newer
@@ -162,7 +159,9 @@ class SearchEngine:
         return self._current().generation
 
     def doc_count(self) -> int:
-        return self.searcher().doc_count()
+        live = self._current()
+        with live.lock:
+            return live.searcher.doc_count()
 
     def latest(self, limit: int, category: str | None = None) -> Iterator[Article]:
         """The newest articles (undated ones after every dated one), optionally of one

@@ -39,7 +39,7 @@ def warm(index_dir: Path, audio_dir: Path, *args: str, engines: str = "espeak", 
 def ready_ids(index_dir: Path, audio_dir: Path) -> set[str]:
     engine = SearchEngine(IndexStore(index_dir))
     service = AudioService(AudioCache(audio_dir, 10**9), [EspeakEngine()])
-    ids = {fields["id"] for fields in engine.searcher().all_stored_fields()}
+    ids = {article.id for article in engine.latest(10**6)}
     ready = {i for i in ids if service.ready(engine.article(i)) is not None}
     service.close()
     return ready
