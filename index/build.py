@@ -33,6 +33,9 @@ LOCK_FILE = "build.lock"
 # Below this many articles the worker processes cost more than they save.
 PARALLEL_THRESHOLD = 400
 WRITER_MEMORY_MB = 256
+# How far indexing lowers its CPU priority (os.nice) by default, from the CLI
+# and the admin's jobs alike: a site on the same machine keeps answering.
+INDEXING_NICE = 10
 
 
 class BuilderBusy(Exception):
@@ -58,6 +61,12 @@ class BuildReport:
         data = asdict(self)
         data["skipped"] = [asdict(s) for s in self.skipped]
         return data
+
+
+def lower_priority(nice: int) -> None:
+    """Yield the CPU to the site (inherited by the segmenting workers); 0 keeps it."""
+    if nice > 0:
+        os.nice(nice)
 
 
 def default_jobs() -> int:

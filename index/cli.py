@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import sys
 
 import click
 
-from index.build import BuilderBusy, BuildFailed, BuildReport, build, default_jobs, update
+from index.build import (
+    INDEXING_NICE,
+    BuilderBusy,
+    BuildFailed,
+    BuildReport,
+    build,
+    default_jobs,
+    lower_priority,
+    update,
+)
 from index.crawl.fetch import CrawlSettings
 from index.progress import for_stream
 from index.reports import save_last_report
@@ -53,8 +61,7 @@ def _write_error(exc: OSError, store: IndexStore) -> str:
 
 
 def _run(action, sources: list[str], store: IndexStore, nice: int, **kwargs) -> None:
-    if nice:
-        os.nice(nice)  # inherited by the segmenting workers
+    lower_priority(nice)
     try:
         report = action(sources, store, progress=for_stream(sys.stderr), **kwargs)
     except (BuilderBusy, BuildFailed) as exc:
@@ -76,7 +83,7 @@ jobs_option = click.option(
 nice_option = click.option(
     "--nice",
     type=click.IntRange(0, 19),
-    default=10,
+    default=INDEXING_NICE,
     show_default=True,
     help="Hạ độ ưu tiên CPU của việc lập chỉ mục (0: giữ nguyên), để trang web chạy cùng máy vẫn trả lời nhanh.",
 )

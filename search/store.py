@@ -117,7 +117,7 @@ class Generation:
         Over an mmap Whoosh wraps each file of a segment in a BytesIO, which
         copies it: every reader held a private copy of the whole index (2.2 GB
         per server process on the corpus, and a 1.5 GB spike when a build
-        counted its documents). Plain reads cost ~15% more on a cold posting
+        counted its documents). Plain reads cost ~17% more CPU on a cold posting
         list and nothing once the arrays are cached (search/postings.py).
         """
         return FileStorage(str(self.path), supports_mmap=False).open_index()

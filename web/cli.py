@@ -6,7 +6,6 @@ import logging
 import sys
 
 import click
-from flask import Flask
 
 from index.cli import index_group
 from search.cli import index_dir_option, resolve_index_dir, search_command
@@ -40,22 +39,17 @@ def serve_command(host: str, port: int, threads: int, workers: int, index_dir: s
 
     # One line per request (web.request_log) on stderr; waitress's own warnings too.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    index_path = str(resolve_index_dir(index_dir).root)
-
-    def make_app() -> Flask:
-        return create_app({"INDEX_DIR": index_path})
-
+    app = create_app({"INDEX_DIR": str(resolve_index_dir(index_dir).root)})
+    where = f"http://{host}:{port}/ (chỉ mục {app.config['INDEX_DIR']})"
     if workers == 1:
-        app = make_app()
         app.extensions["bantin.engine"].warm(wait=True)
-        click.echo(f"Bantin đang chạy tại http://{host}:{port}/ (chỉ mục {index_path})", err=True)
+        click.echo(f"Bantin đang chạy tại {where}", err=True)
         serve(app, host=host, port=port, threads=threads)
         return
 
     from web.processes import listening_socket, serve_workers
 
-    config = make_app().config  # read once here, to warn before any worker starts
-    if config["RATELIMIT_ENABLED"] and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+    if app.config["RATELIMIT_ENABLED"] and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         logging.getLogger("bantin.serve").warning(
             "giới hạn truy cập đếm riêng trong từng tiến trình (memory://): với %d tiến trình, mỗi khách được "
             "tới %d lần giới hạn; dùng RATELIMIT_STORAGE_URI redis:// hoặc memcached:// để đếm chung",
@@ -63,10 +57,8 @@ def serve_command(host: str, port: int, threads: int, workers: int, index_dir: s
             workers,
         )
     sock = listening_socket(host, port)
-    click.echo(
-        f"Bantin đang chạy tại http://{host}:{port}/ với {workers} tiến trình (chỉ mục {index_path})", err=True
-    )
-    sys.exit(serve_workers(make_app, sock, workers, threads))
+    click.echo(f"Bantin đang chạy với {workers} tiến trình tại {where}", err=True)
+    sys.exit(serve_workers(app, sock, workers, threads))
 
 
 main.add_command(index_group)

@@ -4,8 +4,10 @@ One Python process runs one request's Python at a time (the GIL), so on a
 machine with two cores one process leaves half of it idle while searches
 queue. The socket is bound once, here, and every worker accepts from it: the
 kernel hands each new connection to a worker that is waiting, so no proxy or
-port per worker is needed. Each worker opens the index itself (after the
-fork, so no open file or thread is shared) and keeps its own caches.
+port per worker is needed. The app is made once, here, and forked before any
+request: its search engine opens the index only when first used, so each
+worker opens it after the fork (no open file is shared) and keeps its own
+caches, while the imported code is shared.
 
 This process only supervises: a worker that dies (the out-of-memory killer, a
 crash) is started again; SIGTERM or Ctrl-C stops them all. A worker whose
@@ -21,7 +23,6 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
 from multiprocessing.connection import wait
 
 from flask import Flask
@@ -39,7 +40,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(make_app: Callable[[], Flask], sock: socket.socket, threads: int, supervisor: int) -> None:
+def _worker(app: Flask, sock: socket.socket, threads: int, supervisor: int) -> None:
     from waitress import serve
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -51,19 +52,18 @@ def _worker(make_app: Callable[[], Flask], sock: socket.socket, threads: int, su
         os._exit(0)
 
     threading.Thread(target=follow_supervisor, name="bantin-supervisor-watch", daemon=True).start()
-    app = make_app()
     app.extensions["bantin.engine"].warm(wait=True)
     serve(app, sockets=[sock], threads=threads)
 
 
-def serve_workers(make_app: Callable[[], Flask], sock: socket.socket, workers: int, threads: int) -> int:
+def serve_workers(app: Flask, sock: socket.socket, workers: int, threads: int) -> int:
     """Run `workers` processes until SIGTERM/SIGINT; the exit status for the command."""
     context = multiprocessing.get_context("fork")
     stopping = threading.Event()
 
     def start() -> multiprocessing.Process:
         process = context.Process(
-            target=_worker, args=(make_app, sock, threads, os.getpid()), name="bantin-worker", daemon=True
+            target=_worker, args=(app, sock, threads, os.getpid()), name="bantin-worker", daemon=True
         )
         process.start()
         return process

@@ -15,6 +15,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask.wrappers import Response
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from index.build import INDEXING_NICE
 from web import preferences
 from web.admin import auth, views
 from web.admin.accounts import MAX_NAME, Accounts
@@ -33,7 +34,7 @@ DEFAULTS = {
     # Sign-in attempts that fail, counted per client address and per account name.
     "ADMIN_LOGIN_LIMIT": "5 per minute;30 per hour",
     "ADMIN_LOGIN_USER_LIMIT": "10 per hour",
-    "ADMIN_JOB_NICE": 10,
+    "ADMIN_JOB_NICE": INDEXING_NICE,
     "ADMIN_JOB_WORKERS": None,  # index.build's --jobs; None: one per core
     # Only the admin area has a session. Secure unless turned off for plain-HTTP trials.
     "SESSION_COOKIE_NAME": "bantin_admin",

@@ -26,6 +26,7 @@ from typing import Any
 
 from filelock import FileLock
 
+from index.build import INDEXING_NICE
 from web.admin.audit import AuditLog
 
 ACTIVE = ("starting", "running")
@@ -90,7 +91,7 @@ def _process_runs(pid: int, job_id: str) -> bool:
 
 class Jobs:
     def __init__(
-        self, folder: Path, index_dir: str, audit: AuditLog, nice: int = 10, workers: int | None = None
+        self, folder: Path, index_dir: str, audit: AuditLog, nice: int = INDEXING_NICE, workers: int | None = None
     ) -> None:
         self.folder = folder
         self.state_path = folder / "job.json"

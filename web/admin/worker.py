@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from index.build import BuilderBusy, BuildFailed, build, update
+from index.build import INDEXING_NICE, BuilderBusy, BuildFailed, build, lower_priority, update
 from index.reports import save_last_report
 from index.sources.reader import estimate_count
 from search.store import IndexStore
@@ -114,12 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index-dir", required=True)
     parser.add_argument("--state", required=True)
     parser.add_argument("--audit", required=True)
-    parser.add_argument("--nice", type=int, default=10)
+    parser.add_argument("--nice", type=int, default=INDEXING_NICE)
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("sources", nargs="*")
     args = parser.parse_args(argv)
-    if args.nice > 0:
-        os.nice(args.nice)  # searches keep the CPU first
+    lower_priority(args.nice)
     return run(args)
 
 
