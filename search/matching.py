@@ -155,13 +155,19 @@ def build_plan(
 ) -> QueryPlan:
     """`guess_words` gives the likely accented index words of text typed without diacritics."""
     runs = [_syllables(run) for run in parsed.plain]
+    phrases = parsed.phrases
+    if phrases and len(set(s for run in runs for s in run)) >= weights.long_query:
+        # Quotes in a pasted paragraph or a question quote someone: they are not
+        # a phrase search, and a long query is ranked on any of its words anyway.
+        runs = [*(_syllables(phrase) for phrase in phrases), *runs]  # the last run may be a prefix
+        phrases = []
     budget = MAX_SYLLABLES
     kept_runs = []
     for run in runs:  # a 10,000-character paste is cut to a searchable size
         kept_runs.append(run[:budget])
         budget -= len(kept_runs[-1])
     runs = [run for run in kept_runs if run]
-    phrase_runs = [_syllables(phrase) for phrase in parsed.phrases]
+    phrase_runs = [_syllables(phrase) for phrase in phrases]
     syllables = list(dict.fromkeys(s for run in runs for s in run))
     phrase_syllables = [s for run in phrase_runs for s in run]
     if not syllables and not phrase_syllables:
@@ -214,7 +220,7 @@ def build_plan(
         required=tuple(whole),
         optional=tuple(ranked),
         prefix_terms=prefix_terms,
-        phrases=tuple(_phrase_query(p) for p in parsed.phrases),
+        phrases=tuple(_phrase_query(p) for p in phrases),
         excluded=excluded,
         evidence=tuple(evidence),
         unknown=unknown,

@@ -105,6 +105,15 @@ def test_quoted_phrase_must_appear_as_written(engine: SearchEngine) -> None:
     assert ids(engine.search('"dân chủ quy chế"')) == []
 
 
+def test_quotes_in_a_pasted_paragraph_quote_rather_than_require_a_phrase(engine: SearchEngine) -> None:
+    # A lead pasted whole: its quoted words are not in the article as a phrase.
+    pasted = 'Các xã triển khai quy chế dân chủ, theo "công khai mọi khoản thu chi" ở cơ sở'
+    page = engine.search(pasted)
+    assert ids(page)[0] == "dan-chu"
+    # Typed as a short query, the same quotes are a phrase search that nothing matches.
+    assert ids(engine.search('quy chế "công khai mọi khoản thu chi"')) == []
+
+
 def test_excluded_words(engine: SearchEngine) -> None:
     assert set(ids(engine.search("dân chủ -hội"))) == {"dan-chu"}
     assert set(ids(engine.search('quy chế -"tham nhũng"'))) == {"dan-chu"}
