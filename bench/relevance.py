@@ -29,7 +29,7 @@ CACHE = REPO / "bench" / ".cache"
 # Changing any of these changes what is in an index: the cached one is then stale.
 PIPELINE_CODE = ("search/article.py", "search/text.py", "index/sources/*.py")
 ANALYSIS_CODE = {
-    "bantin": PIPELINE_CODE + ("search/schema.py", "search/analysis.py", "search/segmenter.py"),
+    "bantin": PIPELINE_CODE + ("search/schema.py", "search/analysis.py", "search/tones.py", "search/segmenter.py"),
     "baseline": PIPELINE_CODE + ("bench/baseline.py",),
 }
 

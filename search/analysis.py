@@ -15,6 +15,7 @@ from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
 from search.segmenter import segment
 from search.text import fold, nfc
+from search.tones import standard_tones
 
 _WORDLIKE = re.compile(r"\w")
 SYLLABLE = re.compile(r"\w+")  # what a syllable is, for every part of Bantin
@@ -41,7 +42,8 @@ class _OffsetTokenizer(Tokenizer):
         **kwargs,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        text = nfc(value)
+        # One spelling of `hòa`/`hoà` before pyvi sees it, so both segment alike.
+        text = standard_tones(nfc(value))
         pieces = self.pieces(text) if tokenize else iter([(text, 0, len(text))])
         for pos, (piece, start, end) in enumerate(pieces, start_pos):
             token.text = piece

@@ -20,6 +20,7 @@ from whoosh.reading import IndexReader
 
 from search.schema import ALL_ACCENTED
 from search.text import FOLDS_TO, fold
+from search.tones import tone_spellings
 
 WINDOW = 240
 CONTEXT = 40  # characters shown before the window's first match, so it reads in context
@@ -43,7 +44,8 @@ class Highlighter:
                 forms: dict[str, list[str]] = defaultdict(list)
                 for raw in self._reader.lexicon(ALL_ACCENTED):
                     term = raw.decode("utf-8")
-                    forms[fold(term)].append(term)
+                    # The index holds one spelling of `hòa`; the text may hold `hoà`.
+                    forms[fold(term)].extend(tone_spellings(term))
                 self._forms = dict(forms)
 
     def _pattern(self, terms: frozenset[str]) -> re.Pattern[str] | None:

@@ -69,6 +69,21 @@ def test_exact_diacritics_rank_above_folded_matches(engine: SearchEngine) -> Non
     assert ids(page)[0] == "lop-hoc"
 
 
+@pytest.mark.parametrize("query", ["hòa giải tranh chấp", "hoà giải tranh chấp"])
+def test_either_tone_spelling_matches_the_other_exactly(tmp_path: Path, query: str) -> None:
+    # "hòa" and "hoà" are one word; "hoa" (flower) only folds like it.
+    store = IndexStore(tmp_path / "ix")
+    articles = [
+        (id_, f"{word} giải tranh chấp ở cơ sở", f"Tổ {word.lower()} giải giúp bà con.", "", None)
+        for id_, word in (("hoa", "Hoa"), ("hoa-moi", "Hoà"), ("hoa-cu", "Hòa"))
+    ]
+    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
+    page = SearchEngine(store).search(query)
+    assert set(ids(page)[:2]) == {"hoa-moi", "hoa-cu"}
+    snippets = {hit.id: hit.snippet for hit in page.results}
+    assert "<mark>hoà" in snippets["hoa-moi"] and "<mark>hòa" in snippets["hoa-cu"]
+
+
 @pytest.mark.parametrize("query, expected", [("bà con", "ba-huyen"), ("bá con", "ba-tuoc"), ("Ba con vùng", "ba-so")])
 def test_a_syllable_typed_with_its_diacritics_matches_that_syllable_first(tmp_path: Path, query, expected) -> None:
     store = IndexStore(tmp_path / "ix")
