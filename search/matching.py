@@ -57,6 +57,9 @@ class Weights:
     title_b: float = 0.75  # ... for titles, whose length says little about relevance
     long_query: int = 7  # syllables from which a query counts as long
     common_df: float = 0.3  # in long queries, drop syllables in more than this share of docs
+    # In long queries typed with diacritics, each syllable of an n-syllable word
+    # counts n**-word_share: "kiến thiết" is one idea, not two beside "Paris".
+    word_share: float = 0.5
     drop_question_words: bool = True  # in long queries, drop "gì", "ở đâu", "đúng hay sai" ...
 
     def length_normalization(self, fieldname: str) -> float:
@@ -138,6 +141,17 @@ def _exact_syllables(typed: str) -> list[str]:
     return syllables if 2 * len(marked) >= len(syllables) else marked
 
 
+def _syllable_shares(typed: str, power: float) -> dict[str, float]:
+    """Folded syllable -> its share of the pyvi word it is in (the largest, if in several)."""
+    shares: dict[str, float] = {}
+    for token in _WORDS(typed):
+        parts = token.text.split("_")
+        for part in parts:
+            key = fold(part)
+            shares[key] = max(shares.get(key, 0.0), len(parts) ** -power)
+    return shares
+
+
 def _prefix_terms(reader: IndexReader, prefix: str) -> tuple[str, ...]:
     found = [
         (info.doc_frequency(), raw.decode("utf-8"))
@@ -194,9 +208,12 @@ def build_plan(
 
     scored_syllables = list(dict.fromkeys([*ranked, *phrase_syllables]))
     evidence: list[Evidence] = []
+    accented_long = is_long and has_diacritics(" ".join(parsed.plain))
+    share = _syllable_shares(" ".join(parsed.plain), weights.word_share) if accented_long else {}
     for s in scored_syllables:
-        evidence.append(Evidence(ALL_FOLDED, s, weights.all_text))
-        evidence.extend(Evidence(folded(name), s, w) for name, w in field_weights.items())
+        lift = share.get(s, 1.0)
+        evidence.append(Evidence(ALL_FOLDED, s, weights.all_text * lift))
+        evidence.extend(Evidence(folded(name), s, w * lift) for name, w in field_weights.items())
     evidence.extend(Evidence(ALL_FOLDED, term, weights.all_text / len(prefix_terms)) for term in prefix_terms)
     for run in [*runs, *phrase_runs]:
         for bigram in dict.fromkeys(_bigrams(run)):

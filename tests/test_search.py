@@ -249,3 +249,21 @@ def test_latest_articles_newest_first_undated_last(engine: SearchEngine) -> None
     assert [a.id for a in engine.latest(2, "Giáo dục")] == ["lop-hoc", "tuyen-sinh"]
     assert list(engine.latest(5, "Không có mục này")) == []
     assert engine.has_category("Giáo dục") and not engine.has_category("Không có mục này")
+
+
+def test_syllables_of_a_long_word_share_its_weight_in_long_queries(engine: SearchEngine) -> None:
+    from search.matching import build_plan
+    from search.schema import ALL_FOLDED
+
+    reader = engine.generation.open().reader()
+
+    def folded_boosts(text: str) -> dict[str, float]:
+        plan = build_plan(parse_query(text), reader)
+        return {item.term: item.boost for item in plan.evidence if item.field == ALL_FOLDED}
+
+    # a question: "tuyển sinh" is one word of two syllables, "lớp" one of one
+    long = folded_boosts("Sở công bố chỉ tiêu tuyển sinh lớp 10 vào lúc nào?")
+    assert long["tuyen"] == long["sinh"] < long["lop"]
+    # a few keywords: every syllable counts in full
+    short = folded_boosts("tuyển sinh lớp 10")
+    assert short["tuyen"] == short["lop"]
