@@ -141,11 +141,11 @@ def _exact_syllables(typed: str) -> list[str]:
     return syllables if 2 * len(marked) >= len(syllables) else marked
 
 
-def _syllable_shares(typed: str, power: float) -> dict[str, float]:
+def _syllable_shares(words: list[str], power: float) -> dict[str, float]:
     """Folded syllable -> its share of the pyvi word it is in (the largest, if in several)."""
     shares: dict[str, float] = {}
-    for token in _WORDS(typed):
-        parts = token.text.split("_")
+    for word in words:
+        parts = word.split("_")
         for part in parts:
             key = fold(part)
             shares[key] = max(shares.get(key, 0.0), len(parts) ** -power)
@@ -208,8 +208,10 @@ def build_plan(
 
     scored_syllables = list(dict.fromkeys([*ranked, *phrase_syllables]))
     evidence: list[Evidence] = []
-    accented_long = is_long and has_diacritics(" ".join(parsed.plain))
-    share = _syllable_shares(" ".join(parsed.plain), weights.word_share) if accented_long else {}
+    typed = " ".join(parsed.plain + parsed.phrases)
+    accented = has_diacritics(typed)
+    words = list(dict.fromkeys(t.text for t in _WORDS(typed))) if accented else []
+    share = _syllable_shares(words, weights.word_share) if is_long else {}
     for s in scored_syllables:
         lift = share.get(s, 1.0)
         evidence.append(Evidence(ALL_FOLDED, s, weights.all_text * lift))
@@ -219,10 +221,9 @@ def build_plan(
         for bigram in dict.fromkeys(_bigrams(run)):
             evidence.append(Evidence(TITLE_BIGRAMS, bigram, weights.title_bigram))
             evidence.append(Evidence(TEXT_BIGRAMS, bigram, weights.text_bigram))
-    typed = " ".join(parsed.plain + parsed.phrases)
-    if has_diacritics(typed):
+    if accented:
         evidence.extend(Evidence(ALL_ACCENTED, s, weights.exact_syllable) for s in _exact_syllables(typed))
-        for word in dict.fromkeys(t.text for t in _WORDS(typed)):
+        for word in words:
             evidence.extend(Evidence(name, word, w * weights.exact_word) for name, w in field_weights.items())
     elif guess_words is not None and not is_long:
         guessed = list(dict.fromkeys(guess_words(typed)))
