@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
 from search.segmenter import segment
-from search.text import fold, nfc
+from search.text import fold_term, nfc
 from search.tones import standard_tones
 
 _WORDLIKE = re.compile(r"\w")
@@ -81,11 +81,11 @@ class SyllableTokenizer(_OffsetTokenizer):
 
 
 class FoldFilter(Filter):
-    """Removes Vietnamese diacritics (`đ` -> `d`) so `quy che` meets `quy chế`."""
+    """Removes Vietnamese diacritics (`đ` -> `d`) so `quy che` meets `quy chế`, and `tỉ` meets `tỷ`."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
-            token.text = fold(token.text)
+            token.text = fold_term(token.text)
             yield token
 
 

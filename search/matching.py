@@ -25,7 +25,7 @@ from whoosh.reading import IndexReader
 from search.analysis import folded_analyzer, syllable_analyzer, word_analyzer
 from search.query import ParsedQuery
 from search.schema import ALL_ACCENTED, ALL_FOLDED, PHRASES, TEXT_BIGRAMS, TITLE_BIGRAMS, folded
-from search.text import fold, has_diacritics
+from search.text import fold_term, has_diacritics
 
 _SYLLABLES = folded_analyzer()
 _WORDS = word_analyzer()
@@ -129,7 +129,7 @@ QUESTION_WORDS = frozenset("gì nào đâu ai mấy bao nhiêu sao đúng sai ha
 
 def _question_syllables(typed: str) -> set[str]:
     """Folded forms of the question words typed (with diacritics) in `typed`."""
-    return {fold(t.text) for t in _ACCENTED(typed) if t.text in QUESTION_WORDS}
+    return {fold_term(t.text) for t in _ACCENTED(typed) if t.text in QUESTION_WORDS}
 
 
 def _exact_syllables(typed: str) -> list[str]:
@@ -147,7 +147,7 @@ def _syllable_shares(words: list[str], power: float) -> dict[str, float]:
     for word in words:
         parts = word.split("_")
         for part in parts:
-            key = fold(part)
+            key = fold_term(part)
             shares[key] = max(shares.get(key, 0.0), len(parts) ** -power)
     return shares
 

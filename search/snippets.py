@@ -19,7 +19,7 @@ from html import escape
 from whoosh.reading import IndexReader
 
 from search.schema import ALL_ACCENTED
-from search.text import FOLDS_TO, fold
+from search.text import FOLDS_TO, fold_term
 from search.tones import tone_spellings
 
 WINDOW = 240
@@ -45,14 +45,15 @@ class Highlighter:
                 for raw in self._reader.lexicon(ALL_ACCENTED):
                     term = raw.decode("utf-8")
                     # The index holds one spelling of `hòa`; the text may hold `hoà`.
-                    forms[fold(term)].extend(tone_spellings(term))
+                    forms[fold_term(term)].extend(tone_spellings(term))
                 self._forms = dict(forms)
 
     def _pattern(self, terms: frozenset[str]) -> re.Pattern[str] | None:
         """Any of the folded `terms` as a whole syllable, with whatever diacritics and case."""
         if self._forms is None:
             # Not prepared yet: spell every letter's accented forms out (slower to compile).
-            alternatives = ["".join(_letter_class(ch) for ch in term) for term in terms]
+            spellings = {*terms, *(t[:-1] + "y" for t in terms if fold_term(t[:-1] + "y") == t)}
+            alternatives = ["".join(_letter_class(ch) for ch in term) for term in spellings]
         else:
             alternatives = [re.escape(form) for term in terms for form in self._forms.get(term, ())]
         if not alternatives:
@@ -73,7 +74,7 @@ def match_spans(fields: dict, pattern: re.Pattern[str] | None) -> dict[str, list
         return spans
     for name in SNIPPET_FIELDS:
         for match in pattern.finditer(fields.get(name) or ""):
-            spans[name].append((match.start(), match.end(), fold(match.group(0).lower())))
+            spans[name].append((match.start(), match.end(), fold_term(match.group(0).lower())))
     return spans
 
 

@@ -16,7 +16,7 @@ from whoosh.reading import IndexReader
 
 from search.analysis import folded_analyzer
 from search.schema import ALL_FOLDED, TEXT_FIELDS
-from search.text import fold, has_diacritics
+from search.text import fold, fold_term, has_diacritics
 
 MAX_WORD_SYLLABLES = 4
 MAX_SYLLABLE_LETTERS = 7  # "nghiêng": no Vietnamese syllable is longer
@@ -51,7 +51,7 @@ class Suggester:
                 table: dict[str, tuple[str, int]] = {}
                 for name in TEXT_FIELDS:
                     for term, df in self._frequencies(name):
-                        key = fold(term)
+                        key = fold_term(term)
                         if key not in table or table[key][1] < df:
                             table[key] = (term, df)
                 self._syllables = dict(self._frequencies(ALL_FOLDED))
@@ -119,7 +119,7 @@ class Suggester:
         """
         syllables = [t.text for t in _SYLLABLES(text)]
         table = self.table()
-        return [word for word in self._accent(syllables) if table.get(fold(word), ("",))[0] == word]
+        return [word for word in self._accent(syllables) if table.get(fold_term(word), ("",))[0] == word]
 
     def suggest(self, text: str) -> str | None:
         """A better query, or None when the query already reads as the index writes it."""

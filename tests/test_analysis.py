@@ -26,7 +26,14 @@ def test_punctuation_is_not_a_term() -> None:
 
 
 def test_folded_form_drops_all_diacritics_and_d_stroke() -> None:
-    assert syllables("Quy chế dân chủ Đắk Lắk đường") == ["quy", "che", "dan", "chu", "dak", "lak", "duong"]
+    assert syllables("Chế độ dân chủ Đắk Lắk đường") == ["che", "do", "dan", "chu", "dak", "lak", "duong"]
+
+
+def test_folded_form_spells_a_lone_y_after_a_consonant_as_i() -> None:
+    assert syllables("tỷ lệ, tỉ lệ, kỹ thuật, kĩ thuật") == ["ti", "le", "ti", "le", "ki", "thuat", "ki", "thuat"]
+    assert syllables("quy định, qui định") == ["qui", "dinh", "qui", "dinh"]
+    # `y` that is not a syllable's only vowel after a consonant stays: `tuy` is not `tui`, `tay` not `tai`
+    assert syllables("tuy tui tay tai y tế") == ["tuy", "tui", "tay", "tai", "y", "te"]
 
 
 def test_nfd_input_gives_the_same_terms_as_nfc() -> None:

@@ -157,14 +157,14 @@ def test_suggestion_table_read_by_segment_equals_the_merged_readers(searcher) ->
     merged reader's own lexicon says, ties in lexicon order included."""
     from search.schema import TEXT_FIELDS
     from search.suggest import Suggester
-    from search.text import fold
+    from search.text import fold_term
 
     reader = searcher.reader()
     expected: dict[str, tuple[str, int]] = {}
     for name in TEXT_FIELDS:
         for raw, info in reader.iter_field(name):
             term, df = raw.decode(), info.doc_frequency()
-            if fold(term) not in expected or expected[fold(term)][1] < df:
-                expected[fold(term)] = (term, df)
+            if fold_term(term) not in expected or expected[fold_term(term)][1] < df:
+                expected[fold_term(term)] = (term, df)
     assert Suggester(reader).table() == expected
     assert any(df > 1 for _, df in expected.values())

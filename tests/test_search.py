@@ -84,6 +84,21 @@ def test_either_tone_spelling_matches_the_other_exactly(tmp_path: Path, query: s
     assert "<mark>hoà" in snippets["hoa-moi"] and "<mark>hòa" in snippets["hoa-cu"]
 
 
+@pytest.mark.parametrize("query", ["tỉ lệ lạm phát", "ti le lam phat", "tỷ lệ lạm phát"])
+def test_i_and_y_spellings_of_one_syllable_find_each_other(tmp_path: Path, query: str) -> None:
+    store = IndexStore(tmp_path / "ix")
+    articles = [
+        ("y", "Tỷ lệ lạm phát giảm", "Tỷ lệ lạm phát tháng 5 thấp nhất năm.", "", None),
+        ("i", "Tỉ lệ lạm phát tăng", "Tỉ lệ lạm phát tháng 6 cao nhất năm.", "", None),
+        ("khac", "Lạm phát và lãi suất", "Lãi suất tăng theo lạm phát.", "", None),
+    ]
+    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
+    page = SearchEngine(store).search(query)
+    assert set(ids(page)) == {"y", "i"} and not page.partial
+    snippets = {hit.id: hit.snippet for hit in page.results}
+    assert "<mark>Tỷ" in snippets["y"] and "<mark>Tỉ" in snippets["i"]
+
+
 @pytest.mark.parametrize("query, expected", [("bà con", "ba-huyen"), ("bá con", "ba-tuoc"), ("Ba con vùng", "ba-so")])
 def test_a_syllable_typed_with_its_diacritics_matches_that_syllable_first(tmp_path: Path, query, expected) -> None:
     store = IndexStore(tmp_path / "ix")
