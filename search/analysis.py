@@ -76,8 +76,29 @@ class SyllableTokenizer(_OffsetTokenizer):
     """
 
     def pieces(self, text: str) -> Iterator[tuple[str, int, int]]:
+        previous = ""
         for match in SYLLABLE.finditer(text):
-            yield match.group(0), match.start(), match.end()
+            syllable = match.group(0)
+            yield _numbered(previous, syllable), match.start(), match.end()
+            previous = syllable
+
+
+# Words after which a Roman numeral is an ordinal number: `thế kỷ XXI` is
+# `thế kỷ 21`, `Đại hội XIII` is `Đại hội 13`, `khóa XV` is `khóa 15`. Elsewhere
+# `VI` may be `vi` in a headline written in capitals, so it is left alone.
+_ORDINAL_CUES = frozenset("kỷ kỉ khóa hội thứ chương phần mục tập".split())
+_ROMAN = re.compile(r"(X{0,3})(IX|IV|V?I{0,3})")
+_ROMAN_DIGITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
+
+
+def _numbered(previous: str, syllable: str) -> str:
+    """`syllable` as an Arabic number if it is a Roman numeral after an ordinal cue."""
+    if previous.lower() not in _ORDINAL_CUES:
+        return syllable
+    roman = _ROMAN.fullmatch(syllable)
+    if not roman or not syllable:
+        return syllable
+    return str(10 * len(roman.group(1)) + _ROMAN_DIGITS[roman.group(2)])
 
 
 class FoldFilter(Filter):

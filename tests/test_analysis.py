@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+
+import pytest
 import unicodedata
 
 from search.analysis import folded_analyzer, word_analyzer
@@ -70,3 +72,17 @@ def test_slugify() -> None:
 def test_analyzers_pickle_small_without_model_state() -> None:
     # Whoosh pickles the schema (analyzers included) into every index.
     assert len(pickle.dumps(word_analyzer())) < 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Đại hội XIII của Đảng", ["dai", "hoi", "13", "cua", "dang"]),
+        ("thế kỷ XXI, thế kỉ XIX", ["the", "ki", "21", "the", "ki", "19"]),
+        ("Quốc hội khóa XV lần thứ IV", ["quoc", "hoi", "khoa", "15", "lan", "thu", "4"]),
+        # without a cue, capitals are words: a headline in capitals keeps its `VI`
+        ("VI PHẠM XX lần", ["vi", "pham", "xx", "lan"]),
+    ],
+)
+def test_roman_numerals_after_an_ordinal_cue_are_numbers(text: str, expected: list[str]) -> None:
+    assert syllables(text) == expected

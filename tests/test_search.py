@@ -99,6 +99,17 @@ def test_i_and_y_spellings_of_one_syllable_find_each_other(tmp_path: Path, query
     assert "<mark>Tỷ" in snippets["y"] and "<mark>Tỉ" in snippets["i"]
 
 
+@pytest.mark.parametrize("query", ["dai hoi 13", "Đại hội XIII", "đại hội lần thứ 13"])
+def test_roman_and_arabic_ordinals_find_each_other(tmp_path: Path, query: str) -> None:
+    store = IndexStore(tmp_path / "ix")
+    articles = [
+        ("roman", "Nghị quyết Đại hội XIII đi vào cuộc sống", "Học tập nghị quyết Đại hội lần thứ XIII.", "", None),
+        ("khac", "Đại hội chi bộ nhiệm kỳ mới", "Đại hội bầu 13 ủy viên.", "", None),
+    ]
+    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
+    assert ids(SearchEngine(store).search(query))[0] == "roman"
+
+
 @pytest.mark.parametrize("query, expected", [("bà con", "ba-huyen"), ("bá con", "ba-tuoc"), ("Ba con vùng", "ba-so")])
 def test_a_syllable_typed_with_its_diacritics_matches_that_syllable_first(tmp_path: Path, query, expected) -> None:
     store = IndexStore(tmp_path / "ix")
