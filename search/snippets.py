@@ -56,10 +56,18 @@ class Highlighter:
             alternatives = ["".join(_letter_class(ch) for ch in term) for term in spellings]
         else:
             alternatives = [re.escape(form) for term in terms for form in self._forms.get(term, ())]
+        # `Đại hội XIII` was indexed as `13` (search/analysis.py): mark it too.
+        alternatives += [_roman(int(t)) for t in terms if t.isascii() and t.isdigit() and 0 < int(t) < 40]
         if not alternatives:
             return None
         alternatives.sort(key=len, reverse=True)
         return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+def _roman(number: int) -> str:
+    """1-39 in Roman numerals, as ordinals are written: 13 -> XIII."""
+    tens, units = divmod(number, 10)
+    return "X" * tens + ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")[units]
 
 
 def _letter_class(ch: str) -> str:

@@ -107,7 +107,9 @@ def test_roman_and_arabic_ordinals_find_each_other(tmp_path: Path, query: str) -
         ("khac", "Đại hội chi bộ nhiệm kỳ mới", "Đại hội bầu 13 ủy viên.", "", None),
     ]
     build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
-    assert ids(SearchEngine(store).search(query))[0] == "roman"
+    page = SearchEngine(store).search(query)
+    assert ids(page)[0] == "roman"
+    assert "XIII</mark>" in page.results[0].snippet
 
 
 @pytest.mark.parametrize("query, expected", [("bà con", "ba-huyen"), ("bá con", "ba-tuoc"), ("Ba con vùng", "ba-so")])
