@@ -25,8 +25,9 @@ class _OffsetTokenizer(Tokenizer):
     """Turns the (text, start, end) pieces a subclass finds in NFC text into Whoosh tokens."""
 
     @abstractmethod
-    def pieces(self, text: str) -> Iterator[tuple[str, int, int]]:
-        """Each token's text and where it sits in `text`."""
+    def pieces(self, text: str, indexing: bool) -> Iterator[tuple[str, int, int]]:
+        """Each token's text and where it sits in `text`; a piece where the one
+        before it sits is another form of that word, at the same position."""
 
     def __call__(
         self,
@@ -44,8 +45,12 @@ class _OffsetTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         # One spelling of `hòa`/`hoà` before pyvi sees it, so both segment alike.
         text = standard_tones(nfc(value))
-        pieces = self.pieces(text) if tokenize else iter([(text, 0, len(text))])
-        for pos, (piece, start, end) in enumerate(pieces, start_pos):
+        pieces = self.pieces(text, mode == "index") if tokenize else iter([(text, 0, len(text))])
+        pos, last_start = start_pos - 1, -1
+        for piece, start, end in pieces:
+            token.alternative = start == last_start
+            if not token.alternative:
+                pos, last_start = pos + 1, start
             token.text = piece
             token.boost = 1.0
             token.stopped = False
@@ -62,7 +67,7 @@ class _OffsetTokenizer(Tokenizer):
 class VietnameseWordTokenizer(_OffsetTokenizer):
     """Yields pyvi words (`quy_chế`), keeping the case the model needs to segment well."""
 
-    def pieces(self, text: str) -> Iterator[tuple[str, int, int]]:
+    def pieces(self, text: str, indexing: bool) -> Iterator[tuple[str, int, int]]:
         for word in segment(text):
             if _WORDLIKE.search(word.text):
                 yield word.text.replace(" ", "_"), word.start, word.end
@@ -75,11 +80,18 @@ class SyllableTokenizer(_OffsetTokenizer):
     diacritics, which pyvi cannot segment.
     """
 
-    def pieces(self, text: str) -> Iterator[tuple[str, int, int]]:
+    def pieces(self, text: str, indexing: bool) -> Iterator[tuple[str, int, int]]:
+        """An ordinal's Roman numeral is indexed as written and as its number
+        (`Phần IV`: `iv` and `4`), so that `phần 4` and `sản phẩm iv` both find
+        it; a query asks for the number only when its cue says it is one."""
         previous = ""
         for match in SYLLABLE.finditer(text):
             syllable = match.group(0)
-            yield _numbered(previous, syllable), match.start(), match.end()
+            number = _numbered(previous, syllable)
+            if number == syllable or indexing:
+                yield syllable, match.start(), match.end()
+            if number != syllable:
+                yield number, match.start(), match.end()
             previous = syllable
 
 
@@ -120,6 +132,8 @@ class BigramFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         previous: str | None = None
         for token in tokens:
+            if token.alternative:  # the number beside a Roman numeral: pairs are made of what is written
+                continue
             current = token.text
             if previous is not None:
                 token.text = previous + "_" + current

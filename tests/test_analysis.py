@@ -7,7 +7,7 @@ import pickle
 import pytest
 import unicodedata
 
-from search.analysis import folded_analyzer, word_analyzer
+from search.analysis import bigram_analyzer, folded_analyzer, word_analyzer
 from search.text import fold, has_diacritics, nfc, slugify
 
 
@@ -86,3 +86,9 @@ def test_analyzers_pickle_small_without_model_state() -> None:
 )
 def test_roman_numerals_after_an_ordinal_cue_are_numbers(text: str, expected: list[str]) -> None:
     assert syllables(text) == expected
+
+
+def test_an_ordinal_is_indexed_as_written_and_as_its_number_at_one_position() -> None:
+    tokens = [(t.text, t.pos) for t in folded_analyzer()("Phần IV tiếp", positions=True, mode="index")]
+    assert tokens == [("phan", 0), ("iv", 1), ("4", 1), ("tiep", 2)]
+    assert [t.text for t in bigram_analyzer()("Phần IV tiếp", mode="index")] == ["phan_iv", "iv_tiep"]

@@ -99,7 +99,7 @@ def test_i_and_y_spellings_of_one_syllable_find_each_other(tmp_path: Path, query
     assert "<mark>Tỷ" in snippets["y"] and "<mark>Tỉ" in snippets["i"]
 
 
-@pytest.mark.parametrize("query", ["dai hoi 13", "Đại hội XIII", "đại hội lần thứ 13"])
+@pytest.mark.parametrize("query", ["dai hoi 13", "Đại hội XIII", "đại hội lần thứ 13", "nghi quyet xiii"])
 def test_roman_and_arabic_ordinals_find_each_other(tmp_path: Path, query: str) -> None:
     store = IndexStore(tmp_path / "ix")
     articles = [
