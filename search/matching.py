@@ -95,6 +95,8 @@ class QueryPlan:
     long: bool = False
     # The folded syllables worth marking in snippets.
     highlight: frozenset[str] = frozenset()
+    # Every folded syllable of the query in order: an article titled so is the one meant.
+    whole: tuple[str, ...] = ()
 
     @property
     def searchable(self) -> bool:
@@ -243,5 +245,6 @@ def build_plan(
         evidence=tuple(evidence),
         unknown=unknown,
         highlight=frozenset([*syllables, *phrase_syllables, *prefix_terms]),
+        whole=tuple(_syllables(parsed.text)),
     )
     return replace(plan, long=is_long and plan.can_loosen)

@@ -14,11 +14,15 @@ import numpy as np
 from whoosh.query import Query
 from whoosh.searching import Searcher
 
+from search.analysis import folded_analyzer
 from search.matching import QueryPlan, Weights
 from search.postings import NO_DATE, ArrayCache, Columns
 from search.schema import ALL_FOLDED
 
 
+_SYLLABLES = folded_analyzer()
+# How far down an article whose title is the query is looked for.
+EXACT_TITLE_DEPTH = 10
 # Scores per term, on top of the posting lists cached by Columns (ids are shared).
 CONTRIBUTION_CACHE_BYTES = 128 * 1024 * 1024
 
@@ -145,13 +149,25 @@ class Ranker:
             days = self.columns.dates()[ids]
             order = np.lexsort((-scores, -days.astype(np.int64)))[:limit]
         else:
-            if len(ids) > limit:
-                best = np.argpartition(-scores, limit - 1)[:limit]
+            depth = max(limit, EXACT_TITLE_DEPTH)
+            if len(ids) > depth:
+                best = np.argpartition(-scores, depth - 1)[:depth]
             else:
                 best = np.arange(len(ids))
             # Ties go to the lower docnum, as Whoosh ordered them.
-            order = best[np.lexsort((ids[best], -scores[best]))]
+            order = self._exact_title_first(plan, ids, best[np.lexsort((ids[best], -scores[best]))])[:limit]
         return Ranked(ids, [(int(ids[i]), float(scores[i])) for i in order])
+
+    def _exact_title_first(self, plan: QueryPlan, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """A pasted headline finds its article first: among the best few, a title
+        that is the query word for word (diacritics and case aside) goes to the top."""
+        if len(plan.whole) < 2:
+            return order
+        for rank, i in enumerate(order[:EXACT_TITLE_DEPTH]):
+            title = self.searcher.stored_fields(int(ids[i])).get("title") or ""
+            if tuple(t.text for t in _SYLLABLES(title)) == plan.whole:
+                return np.concatenate([order[rank : rank + 1], order[:rank], order[rank + 1 :]]) if rank else order
+        return order
 
     def facets(self, ids: np.ndarray) -> dict[str, list[tuple[str, int]]]:
         """(value, count) per section and per year among `ids`, blanks left out."""

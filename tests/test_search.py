@@ -112,6 +112,21 @@ def test_roman_and_arabic_ordinals_find_each_other(tmp_path: Path, query: str) -
     assert "XIII</mark>" in page.results[0].snippet
 
 
+@pytest.mark.parametrize("query", ["Cầu Vàm Tô thông xe", "cau vam to thong xe"])
+def test_a_pasted_headline_finds_its_article_first(tmp_path: Path, monkeypatch, query: str) -> None:
+    store = IndexStore(tmp_path / "ix")
+    words = "cầu Vàm Tô thông xe"
+    articles = [
+        ("nhieu", "Thông xe cầu Vàm Tô, cầu Vàm Tô mới", f"{words}. " * 6, "", None),
+        ("dung", "Cầu Vàm Tô thông xe", "Người dân đi lại dễ dàng hơn.", "", None),
+    ]
+    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
+    assert ids(SearchEngine(store).search(query)) == ["dung", "nhieu"]
+    # by the words' scores alone, the article repeating them would come first
+    monkeypatch.setattr("search.ranking.EXACT_TITLE_DEPTH", 0)
+    assert ids(SearchEngine(store).search(query)) == ["nhieu", "dung"]
+
+
 @pytest.mark.parametrize("query, expected", [("bà con", "ba-huyen"), ("bá con", "ba-tuoc"), ("Ba con vùng", "ba-so")])
 def test_a_syllable_typed_with_its_diacritics_matches_that_syllable_first(tmp_path: Path, query, expected) -> None:
     store = IndexStore(tmp_path / "ix")
