@@ -24,6 +24,9 @@ SYLLABLE = re.compile(r"\w+")  # what a syllable is, for every part of Bantin
 class _OffsetTokenizer(Tokenizer):
     """Turns the (text, start, end) pieces a subclass finds in NFC text into Whoosh tokens."""
 
+    # Where the tone sits matters to accented terms; folding drops it anyway.
+    standard_tones = True
+
     @abstractmethod
     def pieces(self, text: str, indexing: bool) -> Iterator[tuple[str, int, int]]:
         """Each token's text and where it sits in `text`; a piece where the one
@@ -43,8 +46,9 @@ class _OffsetTokenizer(Tokenizer):
         **kwargs,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        # One spelling of `hòa`/`hoà` before pyvi sees it, so both segment alike.
-        text = standard_tones(nfc(value))
+        text = nfc(value)
+        if self.standard_tones:  # one spelling of `hòa`/`hoà` before pyvi sees it, so both segment alike
+            text = standard_tones(text)
         pieces = self.pieces(text, mode == "index") if tokenize else iter([(text, 0, len(text))])
         pos, last_start = start_pos - 1, -1
         for piece, start, end in pieces:
@@ -98,19 +102,25 @@ class SyllableTokenizer(_OffsetTokenizer):
 # Words after which a Roman numeral is an ordinal number: `thế kỷ XXI` is
 # `thế kỷ 21`, `Đại hội XIII` is `Đại hội 13`, `khóa XV` is `khóa 15`. Elsewhere
 # `VI` may be `vi` in a headline written in capitals, so it is left alone.
-_ORDINAL_CUES = frozenset("kỷ kỉ khóa hội thứ chương phần mục tập".split())
+_ORDINAL_CUES = frozenset("kỷ kỉ khóa khoá hội thứ chương phần mục tập".split())
 _ROMAN = re.compile(r"(X{0,3})(IX|IV|V?I{0,3})")
 _ROMAN_DIGITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
 
 
 def _numbered(previous: str, syllable: str) -> str:
     """`syllable` as an Arabic number if it is a Roman numeral after an ordinal cue."""
-    if previous.lower() not in _ORDINAL_CUES:
+    if syllable[0] not in "IVX" or previous.lower() not in _ORDINAL_CUES:
         return syllable
     roman = _ROMAN.fullmatch(syllable)
     if not roman or not syllable:
         return syllable
     return str(10 * len(roman.group(1)) + _ROMAN_DIGITS[roman.group(2)])
+
+
+class FoldedSyllableTokenizer(SyllableTokenizer):
+    """Syllables for the folded fields, where the tone is dropped: no need to move it first."""
+
+    standard_tones = False
 
 
 class FoldFilter(Filter):
@@ -157,7 +167,7 @@ def syllable_analyzer():
 
 def folded_analyzer():
     """Syllables without diacritics: `Quy chế` -> `quy`, `che`."""
-    return SyllableTokenizer() | LowercaseFilter() | FoldFilter()
+    return FoldedSyllableTokenizer() | LowercaseFilter() | FoldFilter()
 
 
 def bigram_analyzer():

@@ -41,10 +41,15 @@ _SCHOOL = {traditional: school for school, traditional in _TRADITIONAL.items()}
 
 
 def _pattern(pairs: list[str]) -> re.Pattern[str]:
-    """The pairs ending a syllable; `uy` not after `q`, where `y` is the only vowel (`quý`)."""
-    ending = "|".join(p for p in pairs if unicodedata.normalize("NFD", p)[0] in "oO")
-    after_u = "|".join(p for p in pairs if unicodedata.normalize("NFD", p)[0] in "uU")
-    return re.compile(rf"(?:{ending})(?!\w)|(?<![qQ])(?:{after_u})(?!\w)")
+    """Two letters that may be one of `pairs`, ending a syllable, not after `q`
+    (`quý`: there `y` is the only vowel); the caller looks the match up.
+
+    One pair of character classes: an alternation of the sixty pairs was tried
+    at every character of every field, 5 ms per article.
+    """
+    firsts = "".join(sorted({pair[0] for pair in pairs}))
+    seconds = "".join(sorted({pair[1] for pair in pairs}))
+    return re.compile(f"(?<![qQ])[{firsts}][{seconds}](?!\\w)")
 
 
 _SCHOOL_PAIRS = _pattern(list(_TRADITIONAL))
@@ -56,10 +61,10 @@ def standard_tones(text: str) -> str:
 
     Keeps the length, so offsets found in the result are offsets in `text`.
     """
-    return _SCHOOL_PAIRS.sub(lambda match: _TRADITIONAL[match.group(0)], text)
+    return _SCHOOL_PAIRS.sub(lambda match: _TRADITIONAL.get(match.group(0), match.group(0)), text)
 
 
 def tone_spellings(syllable: str) -> set[str]:
     """Both ways of writing `syllable`: what an article may hold where the index holds one."""
     standard = standard_tones(syllable)
-    return {standard, _TRADITIONAL_PAIRS.sub(lambda match: _SCHOOL[match.group(0)], standard)}
+    return {standard, _TRADITIONAL_PAIRS.sub(lambda match: _SCHOOL.get(match.group(0), match.group(0)), standard)}
