@@ -91,7 +91,7 @@ class SyllableTokenizer(_OffsetTokenizer):
         previous = ""
         for match in SYLLABLE.finditer(text):
             syllable = match.group(0)
-            number = _numbered(previous, syllable)
+            number = _numbered(previous, syllable) if syllable[0] in "IVX" else syllable
             if number == syllable or indexing:
                 yield syllable, match.start(), match.end()
             if number != syllable:
@@ -109,7 +109,7 @@ _ROMAN_DIGITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VI
 
 def _numbered(previous: str, syllable: str) -> str:
     """`syllable` as an Arabic number if it is a Roman numeral after an ordinal cue."""
-    if syllable[0] not in "IVX" or previous.lower() not in _ORDINAL_CUES:
+    if previous.lower() not in _ORDINAL_CUES:
         return syllable
     roman = _ROMAN.fullmatch(syllable)
     if not roman or not syllable:

@@ -70,7 +70,9 @@ def fold_term(text: str) -> str:
 
     Keeps the length, like `fold`. Only for matching: the text shown keeps its spelling.
     """
-    return _LONE_Y.sub(r"\1i", fold(text))
+    folded = fold(text)
+    # Most syllables have no `y`: the check is cheap, the substitution is not.
+    return _LONE_Y.sub(r"\1i", folded) if "y" in folded else folded
 
 
 def has_diacritics(text: str) -> bool:
