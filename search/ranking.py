@@ -17,7 +17,7 @@ from whoosh.searching import Searcher
 from search.analysis import folded_analyzer
 from search.matching import QueryPlan, Weights
 from search.postings import NO_DATE, ArrayCache, Columns
-from search.schema import ALL_FOLDED
+from search.schema import ALL_FOLDED, folded
 
 
 _SYLLABLES = folded_analyzer()
@@ -163,7 +163,11 @@ class Ranker:
         that is the query word for word (diacritics and case aside) goes to the top."""
         if len(plan.whole) < 2:
             return order
+        # Only titles of about the query's length are read (Whoosh keeps lengths coarsely).
+        lengths = self.columns.lengths(folded("title"))
         for rank, i in enumerate(order[:EXACT_TITLE_DEPTH]):
+            if abs(int(lengths[ids[i]]) - len(plan.whole)) > 2:
+                continue
             title = self.searcher.stored_fields(int(ids[i])).get("title") or ""
             if tuple(t.text for t in _SYLLABLES(title)) == plan.whole:
                 return np.concatenate([order[rank : rank + 1], order[:rank], order[rank + 1 :]]) if rank else order
