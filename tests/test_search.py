@@ -37,6 +37,13 @@ def write_articles(path: Path, articles=ARTICLES) -> Path:
     return path
 
 
+def engine_of(tmp_path: Path, articles) -> SearchEngine:
+    """A search engine over a small index of `articles`, built for one test."""
+    store = IndexStore(tmp_path / "ix")
+    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
+    return SearchEngine(store)
+
+
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> SearchEngine:
     root = tmp_path_factory.mktemp("search")
@@ -72,13 +79,11 @@ def test_exact_diacritics_rank_above_folded_matches(engine: SearchEngine) -> Non
 @pytest.mark.parametrize("query", ["hòa giải tranh chấp", "hoà giải tranh chấp"])
 def test_either_tone_spelling_matches_the_other_exactly(tmp_path: Path, query: str) -> None:
     # "hòa" and "hoà" are one word; "hoa" (flower) only folds like it.
-    store = IndexStore(tmp_path / "ix")
     articles = [
         (id_, f"{word} giải tranh chấp ở cơ sở", f"Tổ {word.lower()} giải giúp bà con.", "", None)
         for id_, word in (("hoa", "Hoa"), ("hoa-moi", "Hoà"), ("hoa-cu", "Hòa"))
     ]
-    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
-    page = SearchEngine(store).search(query)
+    page = engine_of(tmp_path, articles).search(query)
     assert set(ids(page)[:2]) == {"hoa-moi", "hoa-cu"}
     snippets = {hit.id: hit.snippet for hit in page.results}
     assert "<mark>hoà" in snippets["hoa-moi"] and "<mark>hòa" in snippets["hoa-cu"]
@@ -86,14 +91,12 @@ def test_either_tone_spelling_matches_the_other_exactly(tmp_path: Path, query: s
 
 @pytest.mark.parametrize("query", ["tỉ lệ lạm phát", "ti le lam phat", "tỷ lệ lạm phát"])
 def test_i_and_y_spellings_of_one_syllable_find_each_other(tmp_path: Path, query: str) -> None:
-    store = IndexStore(tmp_path / "ix")
     articles = [
         ("y", "Tỷ lệ lạm phát giảm", "Tỷ lệ lạm phát tháng 5 thấp nhất năm.", "", None),
         ("i", "Tỉ lệ lạm phát tăng", "Tỉ lệ lạm phát tháng 6 cao nhất năm.", "", None),
         ("khac", "Lạm phát và lãi suất", "Lãi suất tăng theo lạm phát.", "", None),
     ]
-    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
-    page = SearchEngine(store).search(query)
+    page = engine_of(tmp_path, articles).search(query)
     assert set(ids(page)) == {"y", "i"} and not page.partial
     snippets = {hit.id: hit.snippet for hit in page.results}
     assert "<mark>Tỷ" in snippets["y"] and "<mark>Tỉ" in snippets["i"]
@@ -101,42 +104,37 @@ def test_i_and_y_spellings_of_one_syllable_find_each_other(tmp_path: Path, query
 
 @pytest.mark.parametrize("query", ["dai hoi 13", "Đại hội XIII", "đại hội lần thứ 13", "nghi quyet xiii"])
 def test_roman_and_arabic_ordinals_find_each_other(tmp_path: Path, query: str) -> None:
-    store = IndexStore(tmp_path / "ix")
     articles = [
         ("roman", "Nghị quyết Đại hội XIII đi vào cuộc sống", "Học tập nghị quyết Đại hội lần thứ XIII.", "", None),
         ("khac", "Đại hội chi bộ nhiệm kỳ mới", "Đại hội bầu 13 ủy viên.", "", None),
     ]
-    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
-    page = SearchEngine(store).search(query)
+    page = engine_of(tmp_path, articles).search(query)
     assert ids(page)[0] == "roman"
     assert "XIII</mark>" in page.results[0].snippet
 
 
 @pytest.mark.parametrize("query", ["Cầu Vàm Tô thông xe", "cau vam to thong xe"])
 def test_a_pasted_headline_finds_its_article_first(tmp_path: Path, monkeypatch, query: str) -> None:
-    store = IndexStore(tmp_path / "ix")
     words = "cầu Vàm Tô thông xe"
     articles = [
         ("nhieu", "Thông xe cầu Vàm Tô, cầu Vàm Tô mới", f"{words}. " * 6, "", None),
         ("dung", "Cầu Vàm Tô thông xe", "Người dân đi lại dễ dàng hơn.", "", None),
     ]
-    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
-    assert ids(SearchEngine(store).search(query)) == ["dung", "nhieu"]
+    engine = engine_of(tmp_path, articles)
+    assert ids(engine.search(query)) == ["dung", "nhieu"]
     # by the words' scores alone, the article repeating them would come first
     monkeypatch.setattr("search.ranking.EXACT_TITLE_DEPTH", 0)
-    assert ids(SearchEngine(store).search(query)) == ["nhieu", "dung"]
+    assert ids(engine.search(query)) == ["nhieu", "dung"]
 
 
 @pytest.mark.parametrize("query, expected", [("bà con", "ba-huyen"), ("bá con", "ba-tuoc"), ("Ba con vùng", "ba-so")])
 def test_a_syllable_typed_with_its_diacritics_matches_that_syllable_first(tmp_path: Path, query, expected) -> None:
-    store = IndexStore(tmp_path / "ix")
     articles = [
         ("ba-huyen", "Bà con vùng lũ nhận hàng cứu trợ", "Hàng cứu trợ đến tay người dân.", "", None),
         ("ba-tuoc", "Bá con vùng lũ nhận hàng cứu trợ", "Hàng cứu trợ đến tay người dân.", "", None),
         ("ba-so", "Ba con vùng lũ nhận hàng cứu trợ", "Hàng cứu trợ đến tay người dân.", "", None),
     ]
-    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
-    assert ids(SearchEngine(store).search(query))[0] == expected
+    assert ids(engine_of(tmp_path, articles).search(query))[0] == expected
 
 
 def test_all_words_are_required_when_some_article_has_them(engine: SearchEngine) -> None:
