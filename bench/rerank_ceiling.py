@@ -98,9 +98,7 @@ class Describer:
         plan = build_plan(parse_query(text), self.reader, DEFAULT_WEIGHTS, self.guess)
         if not plan.searchable:
             return plan, []
-        ranked = self.ranker.rank(plan, DEFAULT_WEIGHTS, plan.long, Filters(), depth, "relevance")
-        if not ranked.top and not plan.long and plan.can_loosen:
-            ranked = self.ranker.rank(plan, DEFAULT_WEIGHTS, True, Filters(), depth, "relevance")
+        ranked, _ = self.ranker.best(plan, DEFAULT_WEIGHTS, Filters(), depth, "relevance")
         return plan, ranked.top
 
     def describe(self, plan: QueryPlan, top: list[tuple[int, float]]) -> list[list[float]]:
@@ -160,7 +158,7 @@ def candidates(
 
 def passage_vectors(docs: Path) -> dict[str, np.ndarray]:
     """multilingual-e5-small's unit vector of each article of `docs`, cached beside its index."""
-    cache = REPO / "bench" / ".cache" / cache_key([docs]) / "dense-e5.npz"
+    cache = REPO / "bench" / ".cache" / cache_key([docs], "dense") / f"e5-{DENSE_CHARS}.npz"
     if not cache.exists():
         articles = [json.loads(line) for line in docs.read_text(encoding="utf-8").splitlines() if line.strip()]
         texts = ["\n".join(a.get(k) or "" for k in ("title", "lead", "body")).strip()[:DENSE_CHARS] for a in articles]

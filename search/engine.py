@@ -229,11 +229,7 @@ class SearchEngine:
             return SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort,
                               partial=bool(plan.unknown))
         limit = page * per_page
-        ranked = live.ranker.rank(plan, self.weights, plan.long, filters, limit, sort)
-        partial = plan.long
-        if not ranked.top and not plan.long and plan.can_loosen:
-            partial = True
-            ranked = live.ranker.rank(plan, self.weights, True, filters, limit, sort)
+        ranked, partial = live.ranker.best(plan, self.weights, filters, limit, sort)
         if partial and plan.long:
             # A long query is ranked on any word; say so only if no article has them all.
             partial = not len(live.ranker.matched(plan, False, filters))

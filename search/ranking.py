@@ -158,6 +158,14 @@ class Ranker:
             order = self._exact_title_first(plan, ids, best[np.lexsort((ids[best], -scores[best]))])[:limit]
         return Ranked(ids, [(int(ids[i]), float(scores[i])) for i in order])
 
+    def best(self, plan: QueryPlan, weights: Weights, filters: Filters, limit: int, sort: str) -> tuple[Ranked, bool]:
+        """The ranking a results page shows, and whether it is loose (any word):
+        long queries are from the start; others when no article has every word."""
+        ranked = self.rank(plan, weights, plan.long, filters, limit, sort)
+        if not ranked.top and not plan.long and plan.can_loosen:
+            return self.rank(plan, weights, True, filters, limit, sort), True
+        return ranked, plan.long
+
     def _exact_title_first(self, plan: QueryPlan, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
         """A pasted headline finds its article first: among the best few, a title
         that is the query word for word (diacritics and case aside) goes to the top."""
