@@ -21,6 +21,8 @@ from index.build import (
 from index.crawl.fetch import CrawlSettings
 from index.progress import for_stream
 from index.reports import save_last_report
+from index.vectors import VectorReport, VectorsBusy, fill
+from search import dense
 from search.cli import index_dir_option, resolve_index_dir
 from search.store import IndexMissing, IndexStore
 
@@ -60,7 +62,7 @@ def _write_error(exc: OSError, store: IndexStore) -> str:
     return f"không ghi được chỉ mục vào {store.root}: {reason}. Lần chạy này đã bị hủy; {serving}."
 
 
-def _run(action, sources: list[str], store: IndexStore, nice: int, **kwargs) -> None:
+def _run(action, sources: list[str], store: IndexStore, nice: int, vectors: bool, **kwargs) -> None:
     lower_priority(nice)
     try:
         report = action(sources, store, progress=for_stream(sys.stderr), **kwargs)
@@ -70,6 +72,27 @@ def _run(action, sources: list[str], store: IndexStore, nice: int, **kwargs) -> 
         raise click.ClickException(_write_error(exc, store)) from None
     save_last_report(store, report)  # for the admin dashboard
     _print_report(report)
+    if vectors and dense.enabled():
+        click.echo("Tìm kiếm đã dùng chỉ mục mới. Đang tính vector ngữ nghĩa (có thể dừng, lần sau chạy tiếp) ...")
+        _vectors(store)
+
+
+def _vectors(store: IndexStore) -> None:
+    try:
+        report = fill(store, progress=for_stream(sys.stderr))
+    except VectorsBusy as exc:
+        click.echo(f"{exc}; tiến trình đó sẽ tính cả thế hệ mới.")
+        return
+    except OSError as exc:
+        raise click.ClickException(_write_error(exc, store)) from None
+    _print_vectors(report)
+
+
+def _print_vectors(report: VectorReport) -> None:
+    click.echo(
+        f"Vector ngữ nghĩa của {report.generation}: {report.embedded} bài vừa tính, "
+        f"{report.reused} bài dùng lại, {report.total} bài. Thời gian: {report.elapsed:.1f} giây."
+    )
 
 
 jobs_option = click.option(
@@ -94,6 +117,13 @@ crawl_delay_option = click.option(
     show_default=True,
     help="Số giây tối thiểu giữa hai lần tải từ cùng một máy chủ (robots.txt có thể đòi lâu hơn).",
 )
+vectors_option = click.option(
+    "--vectors/--no-vectors",
+    default=True,
+    show_default=True,
+    help="Sau khi chỉ mục mới đã dùng được, tính vector ngữ nghĩa cho bài mới và bài đã đổi "
+    f"(chậm: khoảng 0,13 giây một bài; tắt hẳn bằng {dense.SWITCH}=0).",
+)
 timeout_option = click.option(
     "--timeout",
     type=click.FloatRange(0.1, 600),
@@ -110,15 +140,22 @@ timeout_option = click.option(
 @nice_option
 @crawl_delay_option
 @timeout_option
+@vectors_option
 def build_command(
-    sources: tuple[str, ...], index_dir: str | None, jobs: int | None, nice: int, crawl_delay: float, timeout: float
+    sources: tuple[str, ...],
+    index_dir: str | None,
+    jobs: int | None,
+    nice: int,
+    crawl_delay: float,
+    timeout: float,
+    vectors: bool,
 ) -> None:
     """Lập lại toàn bộ chỉ mục từ SOURCES, chuyển sang khi xong.
 
     SOURCES: tệp hoặc thư mục; hoặc địa chỉ http(s) của một bài, một nguồn tin RSS/Atom, một sitemap.
     """
     crawl = CrawlSettings(delay=crawl_delay, read_timeout=timeout)
-    _run(build, list(sources), resolve_index_dir(index_dir), nice, jobs=jobs, crawl=crawl)
+    _run(build, list(sources), resolve_index_dir(index_dir), nice, vectors, jobs=jobs, crawl=crawl)
 
 
 @index_group.command("update")
@@ -129,6 +166,7 @@ def build_command(
 @nice_option
 @crawl_delay_option
 @timeout_option
+@vectors_option
 def update_command(
     sources: tuple[str, ...],
     delete_missing: bool,
@@ -137,6 +175,7 @@ def update_command(
     nice: int,
     crawl_delay: float,
     timeout: float,
+    vectors: bool,
 ) -> None:
     """Chỉ thêm bài mới và bài đã thay đổi từ SOURCES (như của build).
 
@@ -144,8 +183,31 @@ def update_command(
     """
     crawl = CrawlSettings(delay=crawl_delay, read_timeout=timeout)
     _run(
-        update, list(sources), resolve_index_dir(index_dir), nice, delete_missing=delete_missing, jobs=jobs, crawl=crawl
+        update,
+        list(sources),
+        resolve_index_dir(index_dir),
+        nice,
+        vectors,
+        delete_missing=delete_missing,
+        jobs=jobs,
+        crawl=crawl,
     )
+
+
+@index_group.command("vectors")
+@index_dir_option
+@nice_option
+def vectors_command(index_dir: str | None, nice: int) -> None:
+    """Tính vector ngữ nghĩa còn thiếu của chỉ mục đang dùng (tiếp tục lần chạy bị dừng)."""
+    if not dense.enabled():
+        raise click.ClickException(f"bước vector ngữ nghĩa đang tắt ({dense.SWITCH}=0)")
+    store = resolve_index_dir(index_dir)
+    lower_priority(nice)
+    try:
+        store.current()
+    except IndexMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    _vectors(store)
 
 
 @index_group.command("stats")

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from search.dense import VECTORS
 from search.store import MANIFEST, META, POINTER, Generation, IndexStore
 
 KEEP_GENERATIONS = 2
@@ -47,10 +48,12 @@ def link_copy(source: Generation, target: Generation) -> None:
 
     Whoosh never rewrites a file: a commit writes new segment and TOC files and
     deletes unreferenced ones, so the links share unchanged segments safely and
-    `source` is left intact.
+    `source` is left intact. Article vectors are not carried: they are by docnum,
+    which a commit can change (index/vectors.py reuses them by article instead).
     """
     for item in source.path.iterdir():
-        if item.is_file() and item.name not in (META, MANIFEST) and not _is_lock(item.name):
+        carried = item.name not in (META, MANIFEST, VECTORS) and not item.name.startswith(".")
+        if item.is_file() and carried and not _is_lock(item.name):
             try:
                 os.link(item, target.path / item.name)
             except OSError:  # another file system, or links not allowed

@@ -16,6 +16,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from index.build import build
 from index.reports import load_last_report
+from index.vectors import fill
+from search.dense import SWITCH, VECTORS, load
 from search.store import IndexStore
 from tests.factories import write_jsonl
 from web import create_app
@@ -379,3 +381,20 @@ def test_no_sources_configured(client) -> None:
     assert (
         client.post("/admin/jobs", data={"csrf_token": csrf_token(client, "/admin/"), "kind": "xoa"}).status_code == 400
     )
+
+
+def test_a_job_gives_the_new_articles_their_vectors(make_app, own_index, tmp_path, monkeypatch) -> None:
+    """After the index it built is live, the job embeds only what it added (search/dense.py)."""
+    monkeypatch.setenv(SWITCH, "1")
+    fill(IndexStore(own_index))
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write_jsonl(sources / "new.jsonl", 2, start=100)
+    client = make_app(INDEX_DIR=str(own_index), SOURCES=[str(sources)]).test_client()
+    sign_in(client)
+    client.post("/admin/jobs", data={"csrf_token": csrf_token(client, "/admin/"), "kind": "update"})
+    job = wait_for_job(client)
+    assert job["status"] == "done", job["message"]
+    assert "vector ngữ nghĩa: 2 bài vừa tính, 3 bài dùng lại" in job["message"]
+    found = load(IndexStore(own_index).current().path / VECTORS)
+    assert found is not None and int(found.present.sum()) == 5

