@@ -22,10 +22,11 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from search.article import Article
-from search.matching import DEFAULT_WEIGHTS, Weights, build_plan
+from search import dense
+from search.matching import DEFAULT_WEIGHTS, Weights, build_plan, wants_meaning
 from search.postings import Columns
-from search.query import parse_query
-from search.ranking import Filters, Ranker
+from search.query import ParsedQuery, parse_query
+from search.ranking import Closeness, Filters, Ranker
 from search.results import Facet, Hit, SearchPage
 from search import segmenter
 from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, TITLE_BIGRAMS, folded, from_stored
@@ -59,6 +60,7 @@ class _Live:
         self.ranker = Ranker(self.searcher, self.columns)
         self.suggester = Suggester(self.searcher.reader())
         self.highlighter = Highlighter(self.searcher.reader())
+        self.vectors = dense.VectorFile(generation.path / dense.VECTORS)
         # The suggestion table and the per-document arrays take seconds on a large
         # index: build them now, off the request path, not in the first search.
         self.ready = threading.Event()
@@ -71,6 +73,8 @@ class _Live:
             for step in (lambda: self.columns.warm(SCORED_FIELDS), self.highlighter.prepare, self.suggester.table):
                 with self.lock:
                     step()
+            if dense.enabled():
+                self.vectors.current()  # and the model, if there are vectors to compare with
             for start in range(0, len(self._hot), 100):
                 with self.lock:
                     for field, term in self._hot[start : start + 100]:
@@ -200,24 +204,41 @@ class SearchEngine:
         suggest: bool = True,
     ) -> SearchPage:
         """One page of results for what the user typed; never raises for any `text`."""
+        parsed = parse_query(text, prefix=prefix)
         live = self._current()
+        # Embedding the query takes ~20 ms: done before taking the generation's lock.
+        closeness = self._closeness(live, parsed) if sort == "relevance" else None
         with live.lock:
-            return self._search(live, text, page, per_page, sort, filters, prefix, snippets, facets, suggest)
+            return self._search(live, parsed, page, per_page, sort, filters, snippets, facets, suggest, closeness)
+
+    def _closeness(self, live: _Live, parsed: ParsedQuery) -> Closeness | None:
+        """How close each article is in meaning to the query, if the query is worth
+        it and this generation has vectors; else None (ranked by its words alone)."""
+        if not dense.enabled() or not wants_meaning(parsed, self.weights):
+            return None
+        try:
+            vectors = live.vectors.current()
+            if vectors is None:
+                return None
+            asked = dense.MODEL.question(parsed.text)
+        except Exception:  # noqa: BLE001 (a broken model costs the ranking by meaning, never the search)
+            log.exception("không tính được vector của truy vấn; xếp hạng theo từ")
+            return None
+        return lambda docnums: vectors.cosines(docnums, asked)
 
     def _search(
         self,
         live: _Live,
-        text: str,
+        parsed: ParsedQuery,
         page: int,
         per_page: int,
         sort: str,
         filters: Filters,
-        prefix: bool,
         snippets: bool,
         facets: bool,
         suggest: bool,
+        closeness: Closeness | None,
     ) -> SearchPage:
-        parsed = parse_query(text, prefix=prefix)
         page = min(max(page, 1), MAX_PAGE)
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         sort = sort if sort in SORTS else "relevance"
@@ -229,7 +250,7 @@ class SearchEngine:
             return SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort,
                               partial=bool(plan.unknown))
         limit = page * per_page
-        ranked, partial = live.ranker.best(plan, self.weights, filters, limit, sort)
+        ranked, partial = live.ranker.best(plan, self.weights, filters, limit, sort, closeness)
         if partial and plan.long:
             # A long query is ranked on any word; say so only if no article has them all.
             partial = not len(live.ranker.matched(plan, False, filters))

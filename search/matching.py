@@ -61,6 +61,10 @@ class Weights:
     # counts n**-word_share: "kiến thiết" is one idea, not two beside "Paris".
     word_share: float = 0.5
     drop_question_words: bool = True  # in long queries, drop "gì", "ở đâu", "đúng hay sai" ...
+    # Long queries typed with diacritics: the first dense_depth articles are ranked
+    # again by score / best score + dense x their cosine with the query (search/dense.py).
+    dense: float = 6.0
+    dense_depth: int = 30
 
     def length_normalization(self, fieldname: str) -> float:
         return self.title_b if fieldname in TITLE_FIELDS else self.b
@@ -97,6 +101,8 @@ class QueryPlan:
     highlight: frozenset[str] = frozenset()
     # Every folded syllable of the query in order: an article titled so is the one meant.
     whole: tuple[str, ...] = ()
+    # Worth ranking also by meaning (see wants_meaning).
+    semantic: bool = False
 
     @property
     def searchable(self) -> bool:
@@ -152,6 +158,14 @@ def _syllable_shares(words: list[str], power: float) -> dict[str, float]:
             key = fold_term(part)
             shares[key] = max(shares.get(key, 0.0), len(parts) ** -power)
     return shares
+
+
+def wants_meaning(parsed: ParsedQuery, weights: Weights = DEFAULT_WEIGHTS) -> bool:
+    """Whether the query's vector should rank its results: a question or a pasted
+    paragraph, typed with diacritics. Two or three words are matched better by
+    their syllables, and the model reads Vietnamese without diacritics poorly."""
+    typed = " ".join(parsed.plain + parsed.phrases)
+    return has_diacritics(typed) and len(set(_syllables(typed))) >= weights.long_query
 
 
 def _prefix_terms(reader: IndexReader, prefix: str) -> tuple[str, ...]:
@@ -247,4 +261,4 @@ def build_plan(
         highlight=frozenset([*syllables, *phrase_syllables, *prefix_terms]),
         whole=tuple(_syllables(parsed.text)),
     )
-    return replace(plan, long=is_long and plan.can_loosen)
+    return replace(plan, long=is_long and plan.can_loosen, semantic=is_long and accented)

@@ -8,6 +8,7 @@ lists as arrays that costs less than Whoosh spent on the first pass alone.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,8 @@ from search.schema import ALL_FOLDED, folded
 _SYLLABLES = folded_analyzer()
 # How far down an article whose title is the query is looked for.
 EXACT_TITLE_DEPTH = 10
+# Cosines of documents (docnums) with the query, or None when some have no vector.
+Closeness = Callable[[np.ndarray], "np.ndarray | None"]
 # Scores per term, on top of the posting lists cached by Columns (ids are shared).
 CONTRIBUTION_CACHE_BYTES = 128 * 1024 * 1024
 
@@ -77,6 +80,29 @@ def _union(parts: list[np.ndarray]) -> np.ndarray:
 def _query_docs(searcher: Searcher, query: Query) -> np.ndarray:
     """Documents matching a Whoosh query (phrases, exclusions: rare, so left to Whoosh)."""
     return np.fromiter(sorted(searcher.docs_for_query(query)), dtype=np.int32)
+
+
+def _by_meaning(
+    ids: np.ndarray, scores: np.ndarray, order: np.ndarray, closeness: Closeness, weights: Weights
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first `dense_depth` of `order` ranked again by score / best score +
+    dense x cosine (as score + best score x dense x cosine, to stay on the BM25
+    scale); the rest keep their place. Unchanged if any of them lacks a vector.
+
+    Words and meaning are right on different questions: the syllables hold
+    names and numbers, the vector holds paraphrase. Either alone ranks worse
+    than their sum (bench/rerank_ceiling.py --dense).
+    """
+    head = order[: weights.dense_depth]
+    cosines = closeness(ids[head])
+    best = float(scores[order[0]]) if len(order) else 0.0
+    if cosines is None or best <= 0:
+        return order, scores
+    scores = scores.copy()
+    # Clipped at 0, so the head never drops below the rest, which has no bonus.
+    scores[head] += (best * weights.dense) * np.maximum(cosines, 0).astype(np.float32)
+    head = head[np.lexsort((ids[head], -scores[head]))]
+    return np.concatenate([head, order[weights.dense_depth :]]), scores
 
 
 class Ranker:
@@ -139,7 +165,14 @@ class Ranker:
         return dense[ids]
 
     def rank(
-        self, plan: QueryPlan, weights: Weights, loose: bool, filters: Filters, limit: int, sort: str
+        self,
+        plan: QueryPlan,
+        weights: Weights,
+        loose: bool,
+        filters: Filters,
+        limit: int,
+        sort: str,
+        closeness: Closeness | None = None,
     ) -> Ranked:
         ids = self.matched(plan, loose, filters)
         if not len(ids):
@@ -149,21 +182,33 @@ class Ranker:
             days = self.columns.dates()[ids]
             order = np.lexsort((-scores, -days.astype(np.int64)))[:limit]
         else:
-            depth = max(limit, EXACT_TITLE_DEPTH)
+            by_meaning = closeness is not None and plan.semantic
+            depth = max(limit, EXACT_TITLE_DEPTH, weights.dense_depth if by_meaning else 0)
             if len(ids) > depth:
                 best = np.argpartition(-scores, depth - 1)[:depth]
             else:
                 best = np.arange(len(ids))
             # Ties go to the lower docnum, as Whoosh ordered them.
-            order = self._exact_title_first(plan, ids, best[np.lexsort((ids[best], -scores[best]))])[:limit]
+            order = best[np.lexsort((ids[best], -scores[best]))]
+            if by_meaning:
+                order, scores = _by_meaning(ids, scores, order, closeness, weights)
+            order = self._exact_title_first(plan, ids, order)[:limit]
         return Ranked(ids, [(int(ids[i]), float(scores[i])) for i in order])
 
-    def best(self, plan: QueryPlan, weights: Weights, filters: Filters, limit: int, sort: str) -> tuple[Ranked, bool]:
+    def best(
+        self,
+        plan: QueryPlan,
+        weights: Weights,
+        filters: Filters,
+        limit: int,
+        sort: str,
+        closeness: Closeness | None = None,
+    ) -> tuple[Ranked, bool]:
         """The ranking a results page shows, and whether it is loose (any word):
         long queries are from the start; others when no article has every word."""
-        ranked = self.rank(plan, weights, plan.long, filters, limit, sort)
+        ranked = self.rank(plan, weights, plan.long, filters, limit, sort, closeness)
         if not ranked.top and not plan.long and plan.can_loosen:
-            return self.rank(plan, weights, True, filters, limit, sort), True
+            return self.rank(plan, weights, True, filters, limit, sort, closeness), True
         return ranked, plan.long
 
     def _exact_title_first(self, plan: QueryPlan, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
