@@ -214,7 +214,7 @@ class SearchEngine:
     def _closeness(self, live: _Live, parsed: ParsedQuery) -> Closeness | None:
         """How close each article is in meaning to the query, if the query is worth
         it and this generation has vectors; else None (ranked by its words alone)."""
-        if not dense.enabled() or not wants_meaning(parsed, self.weights):
+        if not (dense.enabled() and self.weights.dense > 0 and wants_meaning(parsed, self.weights)):
             return None
         try:
             vectors = live.vectors.current()
