@@ -221,12 +221,14 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from None
     meta = generation.meta()
+    vectors = dense.load(generation.path / dense.VECTORS)
     stats = {
         "articles": meta["articles"],
         "generation": generation.name,
         "size_bytes": generation.size_bytes(),
         "built_at": meta["built_at"],
         "index_dir": str(store.root),
+        "articles_with_vectors": int(vectors.present.sum()) if vectors else 0,
     }
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
@@ -236,3 +238,4 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
     click.echo(f"Số bài:       {stats['articles']}")
     click.echo(f"Dung lượng:   {stats['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"Lập lúc:      {stats['built_at']}")
+    click.echo(f"Có vector:    {stats['articles_with_vectors']}/{stats['articles']} bài (xếp hạng theo nghĩa)")

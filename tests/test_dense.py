@@ -251,6 +251,8 @@ def test_the_build_command_embeds_after_the_index_is_live(tmp_path: Path) -> Non
     assert "Tìm kiếm đã dùng chỉ mục mới" in result.output
     assert "3 bài vừa tính, 0 bài dùng lại" in result.output
     assert saved(IndexStore(tmp_path / "ix")).present.all()
+    stats = CliRunner().invoke(main, ["index", "stats", "--index-dir", str(tmp_path / "ix")])
+    assert "Có vector:    3/3 bài" in stats.output
 
 
 def test_no_vectors_when_staff_say_so(tmp_path: Path, monkeypatch) -> None:
@@ -263,6 +265,8 @@ def test_no_vectors_when_staff_say_so(tmp_path: Path, monkeypatch) -> None:
     for root in (tmp_path / "a", tmp_path / "b"):
         assert not (IndexStore(root).current().path / dense.VECTORS).exists()
     assert command.exit_code == 1 and "BANTIN_DENSE=0" in command.output
+    stats = CliRunner().invoke(main, ["index", "stats", "--json", "--index-dir", str(tmp_path / "a")])
+    assert json.loads(stats.output)["articles_with_vectors"] == 0
 
 
 def test_vectors_without_an_index_say_what_to_do(tmp_path: Path) -> None:
