@@ -14,14 +14,18 @@ import threading
 
 from whoosh.reading import IndexReader
 
-from search.analysis import folded_analyzer
-from search.schema import ALL_FOLDED, TEXT_FIELDS
+from search.analysis import folded_analyzer, syllable_analyzer
+from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_FIELDS
 from search.text import fold, fold_term, has_diacritics
 
 MAX_WORD_SYLLABLES = 4
 MAX_SYLLABLE_LETTERS = 7  # "nghiêng": no Vietnamese syllable is longer
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _SYLLABLES = folded_analyzer()
+_ACCENTED = syllable_analyzer()
+# Shorter syllables are not corrected: one or two edits from `gì` reach dozens of
+# unrelated syllables (`ty`, `ai`, `di`), and picking the most frequent is noise.
+MIN_CORRECTED_LETTERS = 3
 
 
 def _edits(word: str) -> set[str]:
@@ -42,6 +46,7 @@ class Suggester:
         self._reader = reader
         self._table: dict[str, tuple[str, int]] | None = None
         self._syllables: dict[str, int] = {}
+        self._accented: dict[str, tuple[str, int]] = {}  # folded syllable -> its commonest accented form
         self._lock = threading.Lock()
 
     def table(self) -> dict[str, tuple[str, int]]:
@@ -55,6 +60,10 @@ class Suggester:
                         if key not in table or table[key][1] < df:
                             table[key] = (term, df)
                 self._syllables = dict(self._frequencies(ALL_FOLDED))
+                for term, df in self._frequencies(ALL_ACCENTED):
+                    key = fold_term(term)
+                    if key not in self._accented or self._accented[key][1] < df:
+                        self._accented[key] = (term, df)
                 self._table = table
             return self._table
 
@@ -80,7 +89,7 @@ class Suggester:
         """
         self.table()
         known = self._syllables
-        if syllable in known or not syllable.isalpha() or len(syllable) > MAX_SYLLABLE_LETTERS:
+        if syllable in known or not syllable.isalpha() or not MIN_CORRECTED_LETTERS <= len(syllable) <= MAX_SYLLABLE_LETTERS:
             return syllable
         near = [c for c in _edits(syllable) if c in known]
         if not near:
@@ -126,13 +135,31 @@ class Suggester:
         syllables = [t.text for t in _SYLLABLES(text)]
         if not syllables:
             return None
+        if has_diacritics(text):
+            return self._mended(text, syllables)
         corrected = [self._correct(s) for s in syllables]
         changed = corrected != syllables
-        if has_diacritics(text) and not changed:
-            return None
         suggestion = " ".join(word.replace("_", " ") for word in self._accent(corrected))
         if not changed and fold(suggestion) == suggestion:  # nothing to add
             return None
         if suggestion.lower() == text.strip().lower():
             return None
         return suggestion
+
+    def _mended(self, text: str, syllables: list[str]) -> str | None:
+        """A query typed with diacritics, its slips corrected and nothing else changed.
+
+        A syllable typed with its diacritics was typed as meant, even when the
+        index lacks it (`chuẩn` in a small index is not a misspelling of `chua`);
+        a plain one among them may be a slip (`sinnh`). The rest stays as typed:
+        re-accenting it from the index would undo the user's own diacritics.
+        """
+        typed = [t.text for t in _ACCENTED(text)]
+        if len(typed) != len(syllables):  # the two tokenizers disagree: suggest nothing rather than garble
+            return None
+        self.table()
+        mended = []
+        for word, syllable in zip(typed, syllables):
+            fixed = syllable if has_diacritics(word) else self._correct(syllable)
+            mended.append(word if fixed == syllable else self._accented.get(fixed, (fixed,))[0])
+        return " ".join(mended) if mended != typed else None

@@ -223,6 +223,20 @@ def test_did_you_mean_corrects_a_misspelled_word(engine: SearchEngine) -> None:
     assert engine.search("tuyển sinnh lớp 10").suggestion == "tuyển sinh lớp 10"
 
 
+@pytest.mark.parametrize(
+    "query, suggestion",
+    [
+        # words the index lacks but typed with diacritics (tiêu, chuẩn, là, gì) are meant as typed
+        ("tiêu chuẩn tuyển sinnh lớp 10 là gì", "tiêu chuẩn tuyển sinh lớp 10 là gì"),
+        ("Người dân được biết xã tiêu tiền vào việc gì không?", None),
+        ("quy chế dân chuu", "quy chế dân chủ"),  # the slip gets its diacritics from the index
+        ("tuyen sinnh lop 10", "tuyển sinh lớp 10"),
+    ],
+)
+def test_did_you_mean_keeps_what_was_typed_with_diacritics(engine: SearchEngine, query: str, suggestion) -> None:
+    assert engine.search(query).suggestion == suggestion
+
+
 def test_snippet_marks_matches_and_escapes_article_text(engine: SearchEngine) -> None:
     hit = engine.search("tin nhắn giả mạo").results[0]
     assert hit.id == "script"
