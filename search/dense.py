@@ -184,7 +184,8 @@ class VectorFile:
                 self._stamp = stamp
                 found = load(self.path) if stamp else None
                 if found is not None and found.model != MODEL.identity():
-                    log.warning("bỏ qua %s: vector của mô hình %s, không phải %s", self.path, found.model, MODEL.name)
+                    log.warning("bỏ qua %s: vector của mô hình %s, không phải %s",
+                                self.path, found.model, MODEL.name)
                     found = None
                 self._vectors = found
             return self._vectors

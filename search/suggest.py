@@ -89,7 +89,8 @@ class Suggester:
         """
         self.table()
         known = self._syllables
-        if syllable in known or not syllable.isalpha() or not MIN_CORRECTED_LETTERS <= len(syllable) <= MAX_SYLLABLE_LETTERS:
+        plausible = syllable.isalpha() and MIN_CORRECTED_LETTERS <= len(syllable) <= MAX_SYLLABLE_LETTERS
+        if syllable in known or not plausible:
             return syllable
         near = [c for c in _edits(syllable) if c in known]
         if not near:
