@@ -92,8 +92,8 @@ def _fill(store: IndexStore, generation: Generation, progress: Progress, report:
             if since_save >= CHECKPOINT:
                 since_save = 0
                 dense.save(path, vectors)
-                if store.pointer() != generation.name:
-                    return  # a newer generation is live: the caller moves on to it
+                if store.current() != generation:
+                    return  # another generation is live: the caller moves on to it
     finally:
         # Whatever was computed is kept, even when stopped by Ctrl-C or an error.
         dense.save(path, vectors)

@@ -198,6 +198,27 @@ def test_an_interrupted_run_keeps_its_work_and_the_next_goes_on(tmp_path: Path, 
     assert saved(store).present.all()
 
 
+def test_a_run_moves_on_to_a_generation_published_meanwhile(tmp_path: Path, monkeypatch) -> None:
+    store = built(tmp_path)
+    first = store.current().name
+    monkeypatch.setattr(vector_step, "BATCH", 2)
+    monkeypatch.setattr(vector_step, "CHECKPOINT", 4)
+    real, calls = dense.MODEL.passages, []
+
+    def publishing(texts):
+        calls.append(len(texts))
+        if len(calls) == 3:  # an update goes live while the first generation is being embedded
+            update([str(write(tmp_path / "b.jsonl", [("moi", "Khánh thành trường học mới", "Mười hai phòng học.")]))],
+                   store, jobs=1)
+        return real(texts)
+
+    monkeypatch.setattr(dense.MODEL, "passages", publishing)
+    report = fill(store)
+    assert store.current().name != first and report.generation == store.current().name
+    assert saved(store).present.all() and report.total == len(ARTICLES) + 1
+    assert report.embedded == len(ARTICLES) + 1  # each article once: the second generation reused the first's
+
+
 @pytest.mark.parametrize("damage", ["another model", "garbage"])
 def test_vectors_it_cannot_use_are_ignored_and_made_again(tmp_path: Path, damage: str) -> None:
     store = built(tmp_path)
