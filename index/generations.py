@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from search.dense import VECTORS
+from search.durable import replace_atomically
 from search.store import MANIFEST, META, POINTER, Generation, IndexStore
 
 KEEP_GENERATIONS = 2
@@ -62,12 +63,7 @@ def link_copy(source: Generation, target: Generation) -> None:
 
 def write_json_durably(path: Path, data: Any) -> None:
     """Replace `path` atomically: readers see the old file or the whole new one, never a part."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
+    replace_atomically(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def _fsync_dir(path: Path) -> None:

@@ -16,9 +16,9 @@ the vectors of unchanged articles instead of computing them again.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
-import tempfile
 import threading
 import zipfile
 from dataclasses import dataclass
@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from search.durable import replace_atomically
 
 VECTORS = "vectors.npz"
 # What of an article the model reads: its title, lead and first paragraphs. A
@@ -143,23 +145,16 @@ def load(path: Path) -> DocVectors | None:
 
 def save(path: Path, found: DocVectors) -> None:
     """Replace `path` atomically: a reader sees the old vectors or all the new ones."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            np.savez(
-                out,
-                model=np.array(found.model),
-                vectors=found.vectors,
-                present=found.present,
-                ids=found.ids.astype(str),
-                hashes=found.hashes.astype(str),
-            )
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        model=np.array(found.model),
+        vectors=found.vectors,
+        present=found.present,
+        ids=found.ids.astype(str),
+        hashes=found.hashes.astype(str),
+    )
+    replace_atomically(path, buffer.getvalue())
 
 
 class VectorFile:

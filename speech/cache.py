@@ -29,6 +29,7 @@ from typing import Any
 from filelock import FileLock
 
 from search.article import Article
+from search.durable import replace_atomically
 from speech.script import normalizer_fingerprint
 
 # Bumped when the MP3 parameters, pauses or the metadata shape change.
@@ -72,19 +73,6 @@ def entry_key(digest: str, engine: str, voices: list[str]) -> str:
 
 def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _atomic_write(path: Path, data: bytes, tmp_dir: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix=path.name + ".")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class PendingAudio:
@@ -149,7 +137,7 @@ class AudioCache:
         meta = {**meta, "format": FORMAT_VERSION, "key": key, "bytes": pending.size, "created": time.time()}
         data = json.dumps(meta, ensure_ascii=False).encode("utf-8")
         meta_path = self.entries_dir / f"{key}.json"
-        _atomic_write(meta_path, data, self.tmp_dir)
+        replace_atomically(meta_path, data, self.tmp_dir)
         mp3 = self.entries_dir / f"{key}.mp3"
         return AudioEntry(key, mp3, meta_path, pending.size, meta["duration"], meta["engine"], meta["created"])
 
@@ -193,7 +181,7 @@ class AudioCache:
         entries[entry.engine] = entry.key
         pointer = {"id": article.id, "source": self._source(article), "digest": digest, "entries": entries}
         data = json.dumps(pointer, ensure_ascii=False).encode("utf-8")
-        _atomic_write(self._pointer_path(article.id), data, self.tmp_dir)
+        replace_atomically(self._pointer_path(article.id), data, self.tmp_dir)
 
     # --- size limit ----------------------------------------------------------------
 
