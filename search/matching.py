@@ -65,6 +65,9 @@ class Weights:
     # again by score / best score + dense x their cosine with the query (search/dense.py).
     dense: float = 4.0  # the best on the even queries of viquad, alqac and baomoi, each set counting the same
     dense_depth: int = 30
+    # Short queries: among the first title_order_depth articles, those whose title
+    # holds the query's syllables in the order typed come first (search/ranking.py).
+    title_order_depth: int = 30
 
     def length_normalization(self, fieldname: str) -> float:
         return self.title_b if fieldname in TITLE_FIELDS else self.b
@@ -103,6 +106,8 @@ class QueryPlan:
     whole: tuple[str, ...] = ()
     # Worth ranking also by meaning (see wants_meaning).
     semantic: bool = False
+    # Short queries: the folded syllables typed, in order, for the title order rule.
+    ordered: tuple[str, ...] = ()
 
     @property
     def searchable(self) -> bool:
@@ -260,5 +265,6 @@ def build_plan(
         unknown=unknown,
         highlight=frozenset([*syllables, *phrase_syllables, *prefix_terms]),
         whole=tuple(_syllables(parsed.text)),
+        ordered=() if is_long else tuple(s for run in runs for s in run if s != prefix and s not in unknown),
     )
     return replace(plan, long=is_long and plan.can_loosen, semantic=is_long and accented)

@@ -8,6 +8,7 @@ lists as arrays that costs less than Whoosh spent on the first pass alone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ EXACT_TITLE_DEPTH = 10
 Closeness = Callable[[np.ndarray], "np.ndarray | None"]
 # Scores per term, on top of the posting lists cached by Columns (ids are shared).
 CONTRIBUTION_CACHE_BYTES = 128 * 1024 * 1024
+# Folded titles read for the order rule, kept per generation (a title is ~15 syllables).
+TITLE_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,11 @@ def _by_meaning(
     return np.concatenate([head, order[weights.dense_depth :]]), scores
 
 
+def _is_subsequence(wanted: tuple[str, ...], sequence: tuple[str, ...]) -> bool:
+    it = iter(sequence)
+    return all(any(s == w for s in it) for w in wanted)
+
+
 class Ranker:
     """Runs plans against one generation's searcher and arrays."""
 
@@ -112,6 +120,11 @@ class Ranker:
         self.searcher = searcher
         self.columns = columns
         self._contributions = ArrayCache(cache_bytes)
+        self._title_syllables = functools.lru_cache(maxsize=TITLE_CACHE_SIZE)(self._read_title_syllables)
+
+    def _read_title_syllables(self, docnum: int) -> tuple[str, ...]:
+        title = self.searcher.stored_fields(docnum).get("title") or ""
+        return tuple(t.text for t in _SYLLABLES(title))
 
     def contribution(self, field: str, term: str, weights: Weights) -> tuple[np.ndarray, np.ndarray]:
         """(documents, BM25 score of the term in each): computed once, shared by later queries."""
@@ -183,7 +196,7 @@ class Ranker:
             order = np.lexsort((-scores, -days.astype(np.int64)))[:limit]
         else:
             by_meaning = closeness is not None and plan.semantic
-            depth = max(limit, EXACT_TITLE_DEPTH, weights.dense_depth if by_meaning else 0)
+            depth = max(limit, EXACT_TITLE_DEPTH, weights.dense_depth if by_meaning else weights.title_order_depth)
             if len(ids) > depth:
                 best = np.argpartition(-scores, depth - 1)[:depth]
             else:
@@ -192,6 +205,8 @@ class Ranker:
             order = best[np.lexsort((ids[best], -scores[best]))]
             if by_meaning:
                 order, scores = _by_meaning(ids, scores, order, closeness, weights)
+            if not loose and len(plan.ordered) >= 2:
+                order = self._in_title_order(plan, ids, order, weights.title_order_depth)
             order = self._exact_title_first(plan, ids, order)[:limit]
         return Ranked(ids, [(int(ids[i]), float(scores[i])) for i in order])
 
@@ -211,6 +226,18 @@ class Ranker:
             return self.rank(plan, weights, True, filters, limit, sort, closeness), True
         return ranked, plan.long
 
+    def _in_title_order(self, plan: QueryPlan, ids: np.ndarray, order: np.ndarray, depth: int) -> np.ndarray:
+        """Short queries: among the first `depth`, titles that hold the typed
+        syllables in the order typed come first, each group in score order.
+
+        Vietnamese grammar is word order (`nhà tổ chức` is not `tổ chức ... nhà`),
+        and people type a headline's words in the order they remember them.
+        Bigrams reward only neighbours; this keeps the order across gaps.
+        """
+        head = order[:depth]
+        ordered = np.array([_is_subsequence(plan.ordered, self._title_syllables(int(ids[i]))) for i in head], bool)
+        return np.concatenate([head[ordered], head[~ordered], order[depth:]])
+
     def _exact_title_first(self, plan: QueryPlan, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
         """A pasted headline finds its article first: among the best few, a title
         that is the query word for word (diacritics and case aside) goes to the top."""
@@ -221,8 +248,7 @@ class Ranker:
         for rank, i in enumerate(order[:EXACT_TITLE_DEPTH]):
             if abs(int(lengths[ids[i]]) - len(plan.whole)) > 2:
                 continue
-            title = self.searcher.stored_fields(int(ids[i])).get("title") or ""
-            if tuple(t.text for t in _SYLLABLES(title)) == plan.whole:
+            if self._title_syllables(int(ids[i])) == plan.whole:
                 return np.concatenate([order[rank : rank + 1], order[:rank], order[rank + 1 :]]) if rank else order
         return order
 

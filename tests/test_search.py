@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,23 @@ def test_a_pasted_headline_finds_its_article_first(tmp_path: Path, monkeypatch, 
     assert ids(engine.search(query)) == ["dung", "nhieu"]
     # by the words' scores alone, the article repeating them would come first
     monkeypatch.setattr("search.ranking.EXACT_TITLE_DEPTH", 0)
+    engine.weights = replace(engine.weights, title_order_depth=0)
     assert ids(engine.search(query)) == ["nhieu", "dung"]
+
+
+@pytest.mark.parametrize("query", ["gia vang tang", "giá vàng tăng", "vàng tăng"])
+def test_a_title_with_the_words_in_the_order_typed_comes_first(tmp_path: Path, query: str) -> None:
+    # Word order is grammar in Vietnamese: "tăng cường ... giá vàng" is not "giá vàng ... tăng".
+    articles = [
+        ("tang-cuong", "Tăng cường kiểm tra giá vàng", "Giá vàng tăng, giá vàng miếng tăng, giá vàng nhẫn tăng.", "", None),
+        ("gia-tang", "Giá vàng trong nước hôm nay lại tăng mạnh", "Thị trường sôi động.", "", None),
+        ("than", "Than đá tăng giá", "Giá than tăng do nhu cầu.", "", None),
+    ]
+    engine = engine_of(tmp_path, articles)
+    assert ids(engine.search(query)) == ["gia-tang", "tang-cuong"]
+    # by the words' scores alone, the article repeating them in its text would come first
+    engine.weights = replace(engine.weights, title_order_depth=0)
+    assert ids(engine.search(query)) == ["tang-cuong", "gia-tang"]
 
 
 @pytest.mark.parametrize("query, expected", [("bà con", "ba-huyen"), ("bá con", "ba-tuoc"), ("Ba con vùng", "ba-so")])
