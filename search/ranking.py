@@ -235,7 +235,13 @@ class Ranker:
         Bigrams reward only neighbours; this keeps the order across gaps.
         """
         head = order[:depth]
-        ordered = np.array([_is_subsequence(plan.ordered, self._title_syllables(int(ids[i]))) for i in head], bool)
+        # Only titles holding every syllable are read: their postings are already cached.
+        holders = self.columns.postings(folded("title"), plan.ordered[0]).ids
+        for syllable in set(plan.ordered[1:]):
+            holders = _intersect(holders, self.columns.postings(folded("title"), syllable).ids)
+        ordered = np.isin(ids[head], holders)
+        for n in np.flatnonzero(ordered):
+            ordered[n] = _is_subsequence(plan.ordered, self._title_syllables(int(ids[head[n]])))
         return np.concatenate([head[ordered], head[~ordered], order[depth:]])
 
     def _exact_title_first(self, plan: QueryPlan, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
