@@ -29,8 +29,8 @@ EXACT_TITLE_DEPTH = 10
 Closeness = Callable[[np.ndarray], "np.ndarray | None"]
 # Scores per term, on top of the posting lists cached by Columns (ids are shared).
 CONTRIBUTION_CACHE_BYTES = 128 * 1024 * 1024
-# Folded titles read for the order rule, kept per generation (a title is ~15 syllables).
-TITLE_CACHE_SIZE = 50_000
+# Folded titles read by the title rules, kept per generation: about 1 KB each.
+TITLE_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
