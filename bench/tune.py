@@ -1,13 +1,16 @@
 """Tune the ranking weights on half of every retrieval set, and check them on the other half.
 
     python -m bench.tune [--eval DIR] [--rounds N] [--max-queries N]
+    python -m bench.tune --compare NAME=VALUE[,NAME=VALUE...] [--eval DIR]
 
 Queries at even positions of each file are tuned on, odd ones only checked:
 a weight that helps only the queries it was tuned on shows up as a gap between
 the two halves. (The eval sets also hold back 30% of their queries, which no
 one here can see.) Coordinate ascent on the mean MRR@10 over the query files;
 prints each accepted step and, at the end, the weights and both halves' scores
-as JSON.
+as JSON. `--compare` tunes nothing: it prints both halves of every query file,
+all of their queries, under the default weights and under the ones given, so
+that a change is judged on the half it was not chosen on, in one run.
 """
 
 from __future__ import annotations
@@ -79,13 +82,36 @@ def neighbours(weights: Weights, only: set[str] | None = None):
                 yield item.name, dataclasses.replace(weights, **{item.name: candidate})
 
 
+def changed(weights: Weights, assignments: str) -> Weights:
+    """`weights` with "name=value,..." applied, each value of its field's type."""
+    values = {}
+    for assignment in assignments.split(","):
+        name, _, text = assignment.partition("=")
+        current = getattr(weights, name.strip())  # an unknown name raises AttributeError
+        values[name.strip()] = text.strip().lower() == "true" if isinstance(current, bool) else type(current)(text)
+    return dataclasses.replace(weights, **values)
+
+
+def compare(sets, weights: Weights) -> dict:
+    return {
+        label: {"even": score(sets, w, 0), "odd": score(sets, w, 1)}
+        for label, w in (("default", DEFAULT_WEIGHTS), ("changed", weights))
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=REPO.parent / "shared" / "eval")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--max-queries", type=int, default=350, help="tuning queries per file (0: all)")
     parser.add_argument("--only", help="comma-separated weights to tune (default: all)")
+    parser.add_argument("--compare", metavar="NAME=VALUE,...", help="only score the default weights and these")
     args = parser.parse_args()
+    if args.compare:
+        weights = changed(DEFAULT_WEIGHTS, args.compare)
+        result = compare(load(args.eval, 0), weights)
+        print(json.dumps({"changed": args.compare, **result}, ensure_ascii=False, indent=2))
+        return
     sets = [(name, engine, tune, check) for name, engine, tune, check in load(args.eval, args.max_queries)]
     best = DEFAULT_WEIGHTS
     best_scores = score(sets, best, 0)
