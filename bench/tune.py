@@ -110,7 +110,7 @@ def main() -> None:
     if args.compare:
         weights = changed(DEFAULT_WEIGHTS, args.compare)
         result = compare(load(args.eval, 0), weights)
-        print(json.dumps({"changed": args.compare, **result}, ensure_ascii=False, indent=2))
+        print(json.dumps({"weights changed": args.compare, **result}, ensure_ascii=False, indent=2))
         return
     sets = [(name, engine, tune, check) for name, engine, tune, check in load(args.eval, args.max_queries)]
     best = DEFAULT_WEIGHTS
