@@ -196,7 +196,13 @@ class Ranker:
             order = np.lexsort((-scores, -days.astype(np.int64)))[:limit]
         else:
             by_meaning = closeness is not None and plan.semantic
-            depth = max(limit, EXACT_TITLE_DEPTH, weights.dense_depth if by_meaning else weights.title_order_depth)
+            in_order = not loose and len(plan.ordered) >= 2
+            depth = max(
+                limit,
+                EXACT_TITLE_DEPTH,
+                weights.dense_depth if by_meaning else 0,
+                weights.title_order_depth if in_order else 0,
+            )
             if len(ids) > depth:
                 best = np.argpartition(-scores, depth - 1)[:depth]
             else:
@@ -205,7 +211,7 @@ class Ranker:
             order = best[np.lexsort((ids[best], -scores[best]))]
             if by_meaning:
                 order, scores = _by_meaning(ids, scores, order, closeness, weights)
-            if not loose and len(plan.ordered) >= 2:
+            if in_order:
                 order = self._in_title_order(plan, ids, order, weights.title_order_depth)
             order = self._exact_title_first(plan, ids, order)[:limit]
         return Ranked(ids, [(int(ids[i]), float(scores[i])) for i in order])
@@ -236,8 +242,8 @@ class Ranker:
         """
         head = order[:depth]
         # Only titles holding every syllable are read: their postings are already cached.
-        holders = self.columns.postings(folded("title"), plan.ordered[0]).ids
-        for syllable in set(plan.ordered[1:]):
+        holders = np.sort(ids[head])
+        for syllable in set(plan.ordered):
             holders = _intersect(holders, self.columns.postings(folded("title"), syllable).ids)
         ordered = np.isin(ids[head], holders)
         for n in np.flatnonzero(ordered):
