@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -152,14 +153,158 @@ def test_a_changed_password_ends_old_sessions(make_app, client) -> None:
     session_cookie = client.get_cookie(COOKIE, path="/admin").value
     assert client.get("/admin/").status_code == 200
     key = client.application.secret_key
+    same = make_app(SECRET_KEY=key).test_client()  # another worker, or a restart
+    same.set_cookie(COOKIE, session_cookie, path="/admin")
+    assert same.get("/admin/").status_code == 200
     changed = make_app(
         SECRET_KEY=key, ADMIN_USERS={"lan": generate_password_hash("một mật khẩu mới khác")}
     ).test_client()
     changed.set_cookie(COOKIE, session_cookie, path="/admin")
     assert changed.get("/admin/").status_code == 303
-    same = make_app(SECRET_KEY=key).test_client()
-    same.set_cookie(COOKIE, session_cookie, path="/admin")
-    assert same.get("/admin/").status_code == 200
+    # The session is over on the server, not only under the new configuration.
+    assert same.get("/admin/").status_code == 303
+
+
+def session_cookie(client) -> str:
+    return client.get_cookie(COOKIE, path="/admin").value
+
+
+def replay(app, cookie: str):
+    """A client that has only a copy of `cookie`, as an attacker would."""
+    client = app.test_client()
+    client.set_cookie(COOKIE, cookie, path="/admin")
+    return client
+
+
+def test_a_cookie_replayed_after_sign_out_is_refused(app, client, instance) -> None:
+    sign_in(client)
+    token = csrf_token(client, "/admin/")
+    copied = session_cookie(client)  # with the form token in it
+    assert replay(app, copied).get("/admin/").status_code == 200  # the copy works while signed in
+    client.post("/admin/logout", data={"csrf_token": token})
+
+    stolen = replay(app, copied)
+    page = stolen.get("/admin/")
+    assert page.status_code == 303 and page.headers["Location"].startswith("/admin/login")
+    state = replay(app, copied).get("/admin/job.json")
+    assert state.status_code == 401 and state.get_json() == {"error": "cần đăng nhập quản trị"}
+    job = replay(app, copied).post("/admin/jobs", data={"csrf_token": token, "kind": "build"})
+    assert job.status_code == 303 and job.headers["Location"].startswith("/admin/login")
+    assert not (instance / "admin" / "job.json").exists()  # nothing ran
+    refused = [e for e in audit_lines(instance) if e["action"] == "session-refused"]
+    assert len(refused) == 3 and {e["user"] for e in refused} == {"lan"}
+    assert all(e["client"] == "127.0.0.1" and "đã đăng xuất" in e["result"] for e in refused)
+    # The refusal also drops the dead cookie from the browser.
+    assert any(c.startswith(f"{COOKIE}=;") for c in page.headers.getlist("Set-Cookie"))
+
+
+def test_pages_do_not_renew_the_cookie(client) -> None:
+    sign_in(client)
+    client.get("/admin/")  # its first form adds a token to the session: written once
+    for url in ("/admin/", "/admin/job.json", "/admin/"):
+        assert client.get(url).headers.getlist("Set-Cookie") == [], url
+
+
+def test_a_session_ends_eight_hours_after_sign_in_however_busy(app, client) -> None:
+    now = [1_000_000.0]
+    app.extensions["bantin.sessions"].clock = lambda: now[0]
+    sign_in(client)
+    for _ in range(8 * 3):  # a request every 20 minutes keeps it from idling out
+        assert client.get("/admin/").status_code == 200
+        now[0] += 20 * 60
+    assert client.get("/admin/").status_code == 200  # exactly 8 hours
+    now[0] += 1
+    assert client.get("/admin/").status_code == 303
+
+
+def test_a_session_ends_after_half_an_hour_unused(app, client, instance) -> None:
+    now = [1_000_000.0]
+    app.extensions["bantin.sessions"].clock = lambda: now[0]
+    sign_in(client)
+    now[0] += 29 * 60
+    assert client.get("/admin/").status_code == 200
+    now[0] += 31 * 60
+    assert client.get("/admin/").status_code == 303
+    assert "lâu không dùng" in audit_lines(instance)[-1]["result"]
+
+
+def test_the_cookie_expires_with_the_session(client) -> None:
+    response = sign_in(client)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{COOKIE}="))
+    expires = re.search(r"Expires=([^;]+)", cookie).group(1)
+    left = time.mktime(time.strptime(expires, "%a, %d %b %Y %H:%M:%S GMT")) - time.mktime(time.gmtime())
+    assert 8 * 3600 - 60 < left <= 8 * 3600
+    # A change to the session later (a message shown once) keeps the same end.
+    token = csrf_token(client, "/admin/")
+    time.sleep(1.1)
+    later = client.post("/admin/jobs", data={"csrf_token": token, "kind": "update"})  # no sources: a message
+    renewed = [c for c in later.headers.getlist("Set-Cookie") if c.startswith(f"{COOKIE}=")]
+    assert renewed and re.search(r"Expires=([^;]+)", renewed[0]).group(1) == expires
+
+
+@pytest.mark.parametrize("name,password", [("lan", PASSWORD + "\x00"), ("lan\x00", PASSWORD), ("lan", "\x07" + PASSWORD)])
+def test_control_characters_never_sign_in(client, instance, name, password) -> None:
+    response = sign_in(client, name=name, password=password)
+    assert response.status_code == 401 and "Sai tên đăng nhập hoặc mật khẩu." in response.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 303
+    assert audit_lines(instance)[-1]["action"] == "sign-in-failed"
+
+
+def test_every_kind_of_refusal_is_written_down_once(make_app, instance) -> None:
+    app = make_app(ADMIN_LOGIN_LIMIT="2 per minute", SOURCES=["/nowhere"])
+    client = app.test_client()
+    # A dead session (replayed after sign-out).
+    sign_in(client)
+    copied = session_cookie(client)
+    client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    replay(app, copied).get("/admin/")
+    # A cookie whose signature does not match, and one older than its signature allows.
+    replay(app, copied[:-3] + "abc").get("/admin/")
+    old = make_app(PERMANENT_SESSION_LIFETIME=1).test_client()
+    sign_in(old)
+    expired = session_cookie(old)
+    time.sleep(2.1)
+    replay(old.application, expired).get("/admin/")
+    # A form without its token.
+    client.post("/admin/login", data={"username": "lan", "password": PASSWORD})
+    # Too many failed sign-ins.
+    for _ in range(3):
+        sign_in(client, password="sai")
+    # A second job while one runs (one just starting: its worker has no pid yet).
+    (instance / "admin" / "job.json").write_text(
+        json.dumps({"id": "x", "kind": "update", "user": "lan", "status": "starting", "pid": None,
+                    "started": dt.datetime.now().astimezone().isoformat(timespec="seconds")}),
+        encoding="utf-8",
+    )
+    sign_in(client, REMOTE_ADDR="10.9.9.9")
+    client.post("/admin/jobs", data={"csrf_token": csrf_token(client, "/admin/"), "kind": "build"},
+                environ_base={"REMOTE_ADDR": "10.9.9.9"})
+
+    refusals = [e for e in audit_lines(instance) if e["action"].endswith("-refused")]
+    kinds = [(e["action"], e["result"]) for e in refusals]
+    assert [a for a, _ in kinds].count("session-refused") == 3, kinds
+    reasons = " | ".join(r for _, r in kinds)
+    for words in ("đã đăng xuất", "bị sửa", "hết hạn"):
+        assert reasons.count(words) == 1, (words, kinds)
+    assert [a for a, _ in kinds].count("form-refused") == 1
+    assert [a for a, _ in kinds].count("sign-in-refused") == 1
+    assert [a for a, _ in kinds].count("job-refused") == 1
+    assert all(e["client"] and e["time"] for e in refusals)
+
+
+def test_a_flood_of_refusals_is_counted_not_written(tmp_path) -> None:
+    from web.admin.audit import AuditLog
+
+    now = [0.0]
+    log = AuditLog(tmp_path / "audit.jsonl", refusals_per_minute=3, clock=lambda: now[0])
+    for _ in range(1000):
+        log.refusal("?", "form-refused", "thiếu mã biểu mẫu", "10.0.0.1")
+    assert len(log.recent(100)) == 3
+    now[0] += 60
+    log.refusal("?", "form-refused", "thiếu mã biểu mẫu", "10.0.0.1")
+    newest = log.recent(2)
+    assert newest[1]["action"] == "refusals-suppressed" and newest[1]["result"].startswith("997 ")
+    assert newest[0]["action"] == "form-refused"
 
 
 def test_unknown_name_is_not_written_down(client, instance) -> None:
@@ -313,7 +458,9 @@ def test_update_job_from_configured_sources(make_app, own_index, tmp_path, insta
     started = client.post("/admin/jobs", data={"csrf_token": token, "kind": "update"})
     assert started.status_code == 303
     again = client.post("/admin/jobs", data={"csrf_token": token, "kind": "build"}, follow_redirects=True)
-    assert "Chưa bắt đầu được" in again.get_data(as_text=True)  # one job at a time
+    refusal = again.get_data(as_text=True)
+    assert "Chưa bắt đầu được: Cập nhật do lan bắt đầu lúc " in refusal  # one job at a time
+    assert re.search(r"lúc \d\d:\d\d:\d\d ngày \d\d/\d\d/\d{4} đang chạy", refusal)  # not an ISO stamp
     running = client.get("/admin/").get_data(as_text=True)
     assert "Đang chạy: Cập nhật do lan" in running or "Đã xong" in running
 
@@ -325,7 +472,7 @@ def test_update_job_from_configured_sources(make_app, own_index, tmp_path, insta
     assert re.search(r"<td><code>[^<]*/hong\.html</code></td><td>[^<]+</td>", page)  # skipped, and why
     assert "<dd>5</dd>" in page  # the live index now has 3 + 2 articles
     events = [(e["user"], e["action"], e.get("kind")) for e in audit_lines(instance)]
-    assert events[-2:] == [("lan", "job-start", "update"), ("lan", "job-end", "update")]
+    assert events[-3:] == [("lan", "job-start", "update"), ("lan", "job-refused", None), ("lan", "job-end", "update")]
     assert audit_lines(instance)[-1]["sources"] == [str(sources)]
 
 

@@ -21,6 +21,7 @@ from web.admin import auth, views
 from web.admin.accounts import MAX_NAME, Accounts
 from web.admin.audit import AuditLog
 from web.admin.jobs import Jobs
+from web.admin.sessions import SessionStore
 from web.errors import is_api
 from web.limits import limit_endpoints
 from web.secret import instance_secret
@@ -42,7 +43,12 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_PATH": "/admin",
+    # A session ends 8 hours after sign-in however busy (the cookie too), and after
+    # 30 minutes without a request (ASVS 4.0 V3.3.2); sign-out ends it on the server.
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "ADMIN_SESSION_IDLE": 30 * 60,
+    # The cookie is written when it changes, never again just because a page was seen.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     # A form's token lives as long as its session (itself at most 8 hours).
     "WTF_CSRF_TIME_LIMIT": None,
 }
@@ -57,6 +63,9 @@ def _typed_user() -> str:
 
 
 def _csrf_failed(error: CSRFError):
+    current_app.extensions["bantin.audit"].refusal(
+        "?", "form-refused", f"mã chống giả mạo biểu mẫu (CSRF) sai hoặc thiếu: {error.description}", request.remote_addr
+    )
     text = "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi gửi lại."
     if (
         current_app.config["SESSION_COOKIE_SECURE"]
@@ -87,6 +96,12 @@ def register(app: Flask) -> None:
     audit = AuditLog(folder / "audit.jsonl")
     app.extensions["bantin.accounts"] = accounts
     app.extensions["bantin.audit"] = audit
+    app.extensions["bantin.sessions"] = SessionStore(
+        folder / "sessions.sqlite3",
+        lifetime_s=app.permanent_session_lifetime.total_seconds(),
+        idle_s=float(app.config["ADMIN_SESSION_IDLE"]),
+    )
+    app.session_interface = auth.AdminSessionInterface()
     app.extensions["bantin.jobs"] = Jobs(
         folder,
         app.config["INDEX_DIR"],

@@ -1,8 +1,15 @@
 """Who did what in the admin area: an append-only JSON Lines file in the instance folder.
 
-One line per event (sign-in, sign-out, a job started, a job's result), written
-with a single append so lines from several processes never interleave. Nothing
-secret goes in: no password, no cookie, and a source URL loses any user:password.
+One line per event (sign-in, sign-out, a job started, a job's result, a refusal),
+written with a single append so lines from several processes never interleave.
+Nothing secret goes in: no password, no cookie, and a source URL loses any
+user:password.
+
+Refusals (too many sign-ins, a bad form token, a dead session, a second job) come
+from outside and may come in floods: each process writes at most
+REFUSALS_PER_MINUTE of them a minute, counts the rest, and writes that count as
+one line with its next refusal of a later minute: a flood costs a few lines, not
+the disk.
 """
 
 from __future__ import annotations
@@ -10,12 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 TAIL_BYTES = 256 * 1024
+REFUSALS_PER_MINUTE = 20
+SUPPRESSED = "refusals-suppressed"
 
 
 def shown_source(source: str) -> str:
@@ -30,8 +41,31 @@ def shown_source(source: str) -> str:
 
 
 class AuditLog:
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, refusals_per_minute: int = REFUSALS_PER_MINUTE, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.path = path
+        self.clock = clock
+        self.refusals_per_minute = refusals_per_minute
+        self._lock = threading.Lock()
+        self._minute = 0
+        self._written = 0
+        self._suppressed = 0
+
+    def refusal(self, user: str, action: str, reason: str, client: str | None) -> None:
+        """Record a refused request, within this process's budget of lines a minute."""
+        minute = int(self.clock() // 60)
+        with self._lock:
+            if minute != self._minute:
+                suppressed, self._suppressed = self._suppressed, 0
+                self._minute, self._written = minute, 0
+                if suppressed:
+                    self.append("?", SUPPRESSED, f"{suppressed} lần từ chối khác không ghi từng dòng")
+            if self._written >= self.refusals_per_minute:
+                self._suppressed += 1
+                return
+            self._written += 1
+        self.append(user, action, reason, client=client)
 
     def append(self, user: str, action: str, result: str = "", sources: Iterable[str] = (), **extra: Any) -> dict:
         entry = {

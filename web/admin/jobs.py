@@ -37,7 +37,11 @@ DIED = "tiến trình dừng bất thường (bị dừng hoặc hết bộ nh�
 
 
 class JobRunning(Exception):
-    """A job is already running."""
+    """A job is already running; `state` is its state."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        super().__init__(f"{state.get('kind')} job of {state.get('user')} running since {state.get('started')}")
+        self.state = state
 
 
 def now_iso() -> str:
@@ -146,8 +150,7 @@ class Jobs:
         with self._guard, FileLock(str(self.folder / "job.lock"), timeout=10):
             current = self._current()
             if current and current.get("status") in ACTIVE:
-                what = KINDS.get(current.get("kind", ""), "Việc")
-                raise JobRunning(f"{what} do {current.get('user')} bắt đầu lúc {current.get('started')} đang chạy")
+                raise JobRunning(current)
             job_id = dt.datetime.now().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
             state = {
                 "id": job_id,

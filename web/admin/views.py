@@ -21,8 +21,10 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
+from flask.wrappers import Response
 
 from index.reports import load_last_report
 from search.store import IndexMissing, IndexStore
@@ -44,6 +46,11 @@ ACTIONS = {
     "sign-out": "Đăng xuất",
     "job-start": "Bắt đầu",
     "job-end": "Kết thúc",
+    "sign-in-refused": "Từ chối đăng nhập",
+    "form-refused": "Từ chối biểu mẫu",
+    "session-refused": "Từ chối phiên",
+    "job-refused": "Từ chối chạy việc",
+    "refusals-suppressed": "Từ chối (gộp)",
 }
 
 
@@ -64,9 +71,13 @@ def configured_sources() -> list[str]:
 def require_staff():
     if request.endpoint in OPEN_ENDPOINTS:
         return None
-    g.staff = auth.signed_in_user()
+    claimed = session.get("user")  # before a refused session is cleared
+    verdict = auth.check_session()
+    g.staff = verdict.user
     if g.staff:
         return None
+    if verdict.refusal:
+        audit().refusal(known_name(claimed), "session-refused", verdict.refusal, request.remote_addr)
     if is_api():
         return jsonify(error="cần đăng nhập quản trị"), 401
     return redirect(url_for("admin.login", next=request.full_path.rstrip("?")), 303)
@@ -75,6 +86,18 @@ def require_staff():
 def _next_page() -> str:
     target = local_path(request.values.get("next"), refuse_prefix="/admin/login")
     return target if target.startswith("/admin") else url_for("admin.dashboard")
+
+
+def known_name(name: object) -> str:
+    """`name` if it is an account's; "?" otherwise (it may be a password typed in the wrong field)."""
+    return name if isinstance(name, str) and name in auth.accounts().hashes else "?"
+
+
+@blueprint.after_request
+def record_too_many_sign_ins(response: Response) -> Response:
+    if request.endpoint == "admin.login" and response.status_code == 429:
+        audit().refusal("?", "sign-in-refused", "quá nhiều lần đăng nhập sai", request.remote_addr)
+    return response
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -86,13 +109,14 @@ def login():
         return render_template("admin/login.html", configured=configured, signed_out="signed_out" in request.args)
     name = request.form.get("username", "").strip()[:MAX_NAME]
     password = request.form.get("password", "")
-    if auth.accounts().verify(name, password):
+    refused = auth.has_control_characters(name, password)
+    if not refused and auth.accounts().verify(name, password):
         auth.sign_in(name)
         audit().append(name, "sign-in", "thành công", client=request.remote_addr)
         return redirect(_next_page(), 303)
-    # An unknown name is not recorded: it may be a password typed in the wrong field.
-    known = name if name in auth.accounts().hashes else "?"
-    audit().append(known, "sign-in-failed", "sai tên hoặc mật khẩu", client=request.remote_addr)
+    known = known_name(name)
+    reason = "tên hoặc mật khẩu có ký tự điều khiển" if refused else "sai tên hoặc mật khẩu"
+    audit().append(known, "sign-in-failed", reason, client=request.remote_addr)
     error = "Sai tên đăng nhập hoặc mật khẩu." if configured else "Chưa có tài khoản quản trị nào."
     page = render_template("admin/login.html", configured=configured, error=error, username=name)
     return page, 401
@@ -194,7 +218,11 @@ def start_job():
         try:
             jobs().start(kind, sources, g.staff)
         except JobRunning as exc:
-            flash(f"Chưa bắt đầu được: {exc}.", "error")
+            running = exc.state
+            what = KINDS.get(running.get("kind", ""), "Việc")
+            busy = f"{what} do {running.get('user')} bắt đầu lúc {_clock(running.get('started'))} đang chạy"
+            audit().refusal(g.staff, "job-refused", busy, request.remote_addr)
+            flash(f"Chưa bắt đầu được: {busy}.", "error")
         else:
             flash(f"Đã bắt đầu: {KINDS[kind]} từ {len(sources)} nguồn.", "notice")
     return redirect(url_for("admin.dashboard") + "#cap-nhat", 303)
