@@ -11,7 +11,11 @@ WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "T
 
 def vi_date(value: dt.date, weekday: bool = False) -> str:
     text = value.strftime("%d/%m/%Y")
-    return f"{WEEKDAYS[value.weekday()]}, {text}" if weekday else text
+    return f"{vi_weekday(value)}, {text}" if weekday else text
+
+
+def vi_weekday(value: dt.date) -> str:
+    return WEEKDAYS[value.weekday()]
 
 
 def vi_number(value: int) -> str:
@@ -31,6 +35,7 @@ def web_link(url: str) -> str:
 
 def register(app: Flask) -> None:
     app.add_template_filter(vi_date)
+    app.add_template_filter(vi_weekday)
     app.add_template_filter(vi_number)
     app.add_template_filter(vi_size)
     app.add_template_filter(web_link)

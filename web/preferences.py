@@ -15,8 +15,16 @@ from web.return_path import local_path
 
 blueprint = Blueprint("preferences", __name__)
 
-# Where the no-JavaScript reload lands: the controls the reader just used.
+# Where the no-JavaScript reload lands: the controls the reader just used. For one
+# of the folded settings that is inside the fold, and the browser opens a <details>
+# that holds the target of the address's fragment, so the fold stays open.
 CONTROLS_ANCHOR = "#hien-thi"
+FOLDED_ANCHOR = "#hien-thi-them"
+
+
+def controls_anchor(form) -> str:
+    folded = "theme" in form or "spacing" in form or form.get("font") == "reset"
+    return FOLDED_ANCHOR if folded else CONTROLS_ANCHOR
 
 
 def current() -> Display:
@@ -38,7 +46,7 @@ def update() -> Response:
     if request.accept_mimetypes.best == "application/json":
         response = jsonify(display.to_dict())
     else:
-        response = redirect(local_path(request.form.get("next")) + CONTROLS_ANCHOR, code=303)
+        response = redirect(local_path(request.form.get("next")) + controls_anchor(request.form), code=303)
     for name, value in display.cookies().items():
         response.set_cookie(
             name, value, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, secure=request.is_secure

@@ -32,3 +32,10 @@ def wait_for_display(page, key: str, value: str | int) -> None:
     page.wait_for_function(
         "([k, v]) => document.documentElement.dataset[k] === v", arg=[key, str(value)]
     )
+
+
+def open_fold(page, summary: str) -> None:
+    """Open the folded controls under `summary` ("Hiển thị", "Tùy chọn nghe") if shut."""
+    fold = page.locator("details", has=page.locator(":scope > summary", has_text=summary)).first
+    if not fold.evaluate("d => d.open"):
+        fold.locator(":scope > summary").click()

@@ -70,12 +70,12 @@ def test_article_page_by_keyboard(visitor) -> None:
     page.goto(f"/articles/{ARTICLE}")
     for _ in range(30):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == "Tăng cỡ chữ":
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "Tăng cỡ chữ":
             break
     page.keyboard.press("Enter")
     wait_for_display(page, "font", "1")
     assert root_font_px(page) == DEFAULT_PX * 1.25
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Tăng cỡ chữ"
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Tăng cỡ chữ"
 
 
 def test_keyboard_focus_stays_in_the_controls_at_the_largest_size(visitor) -> None:
@@ -86,7 +86,7 @@ def test_keyboard_focus_stays_in_the_controls_at_the_largest_size(visitor) -> No
     page.keyboard.press("Enter")
     wait_for_display(page, "font", "6")
     # The pressed button is now disabled; focus moves to one that still works.
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Giảm cỡ chữ"
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Giảm cỡ chữ"
 
 
 def test_results_page_by_keyboard(visitor) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.pages import ARTICLE, THEMES
+from tests.browser.pages import ARTICLE, THEMES, open_fold
 from tests.browser.test_accessibility import findings
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,9 @@ def test_play_read_along_speed_and_skip(visitor) -> None:
     assert now["text"] == timings[0]["text"] == page.locator("h1").inner_text()
     assert now["status"] == "Đang phát"
 
-    # Speed: the button, then the "]" key, each shown with aria-pressed and announced.
+    # Speed: the button (with the player's options), then the "]" key, each shown
+    # with aria-pressed and announced.
+    open_fold(page, "Tùy chọn nghe")
     page.get_by_role("button", name="1,5 lần").click()
     assert reading(page)["rate"] == 1.5
     page.keyboard.press("]")
@@ -110,6 +112,7 @@ def test_shortcuts_stay_out_of_typing_and_can_be_turned_off(visitor) -> None:
     page.goto(f"/articles/{ARTICLE}")
     page.locator("#q").fill("k")  # typing a "k" in the search box is typing
     assert reading(page)["paused"] and page.locator("#q").input_value() == "k"
+    open_fold(page, "Tùy chọn nghe")
     page.locator(".player-keys summary").click()
     page.get_by_label("Dùng phím tắt").uncheck()
     page.keyboard.press("k")
@@ -125,7 +128,8 @@ def test_without_javascript_the_browser_player_and_download(make_visitor) -> Non
     audio = page.locator(".player audio")
     assert audio.is_visible() and audio.get_attribute("controls") is not None
     assert audio.get_attribute("preload") == "none" and audio.get_attribute("autoplay") is None
-    assert page.locator("[data-controls]").is_hidden()
+    assert page.locator("[data-controls]").evaluate_all("parts => parts.length === 4 && parts.every(p => p.hidden)")
+    open_fold(page, "Tùy chọn nghe")  # a <details>: it opens without the script too
     link = page.get_by_role("link", name="Tải về tệp âm thanh (MP3)")
     download = page.request.get(link.get_attribute("href"))
     assert download.ok and download.headers["content-type"] == "audio/mpeg"

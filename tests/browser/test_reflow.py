@@ -31,7 +31,8 @@ OVERFLOW = """() => {
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
     const box = el.getBoundingClientRect();
-    if (box.width === 0 && box.height === 0) continue;
+    // Nothing drawn, or text for a screen reader only (clipped to a pixel on purpose).
+    if (box.width <= 1 && box.height <= 1) continue;
     const name = el.tagName.toLowerCase() + (el.className ? '.' + el.className : '');
     // A text box scrolls its own value by nature; that is not content cut off.
     const field = ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName);

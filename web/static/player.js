@@ -17,7 +17,7 @@
     return;
   }
   var audio = player.querySelector("audio");
-  var controls = player.querySelector("[data-controls]");
+  var controls = player.querySelectorAll("[data-controls]");
   var playButton = player.querySelector("[data-play]");
   var rateButtons = player.querySelectorAll("[data-rate]");
   var timeText = player.querySelector("[data-time]");
@@ -41,7 +41,9 @@
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
 
   audio.controls = false;
-  controls.hidden = false;
+  controls.forEach(function (part) {
+    part.hidden = false;
+  });
 
   function remember(key, value) {
     try {

@@ -34,7 +34,7 @@
       themes[i].setAttribute("aria-pressed", themes[i].value === prefs.theme ? "true" : "false");
     }
 
-    document.getElementById("co-chu-hien-tai").textContent = prefs.message;
+    document.querySelector("#co-chu-hien-tai [data-font-percent]").textContent = prefs.percent + "%";
 
     // A button that just became disabled would drop keyboard focus to the page:
     // keep it in the group, on the button that still does something.
