@@ -38,6 +38,8 @@ SHARED := ../shared
 bench: install browser
 	$(BIN)/python -m bench.index_throughput --corpus $(SHARED)/corpus
 	$(BIN)/python -m bench.relevance --all $(SHARED)/eval
+	BANTIN_DENSE=0 $(BIN)/python -m bench.expansion_latency --docs $(SHARED)/eval/baomoi_sapo_known_item/docs.jsonl --queries $(SHARED)/eval/abbreviations/queries.jsonl
+	BANTIN_DENSE=0 $(BIN)/python -m bench.restore --eval $(SHARED)/eval
 	$(BIN)/python -m bench.search_latency --corpus $(SHARED)/corpus --eval $(SHARED)/eval/news_title_known_item
 	$(BIN)/python -m bench.normalize_speed --corpus $(SHARED)/corpus
 	$(BIN)/python -m bench.speech --corpus $(SHARED)/corpus

@@ -21,6 +21,7 @@ from index.crawl.crawler import Crawl, Item, NotModified, is_url
 from index.crawl.fetch import CrawlSettings, Fetcher
 from index.crawl.validators import CACHE_FILE, ValidatorCache
 from index.generations import building, complete, link_copy, prune, publish, remove_abandoned
+from index.language import LanguageCounts
 from index.parallel_writer import ParallelWriter
 from index.progress import Progress, SilentProgress
 from index.sources.errors import SkippedSource
@@ -152,9 +153,12 @@ def _write(
     jobs: int,
     progress: Progress,
     what: str,
+    language: LanguageCounts | None,
     own_format: bool = True,
 ) -> dict[str, str]:
     """Add `articles` (after deleting `deletions`) and commit; return id -> content hash.
+
+    `language` counts the articles' text as they pass (None: a benchmark's own schema).
 
     `own_format` False (a benchmark's own schema) writes Whoosh's default format,
     as a plain Whoosh user would."""
@@ -168,6 +172,8 @@ def _write(
         progress.start(expected, what)
         for article in articles:
             writer.add_document(**to_document(article))
+            if language is not None:
+                language.add(article)
             written[article.id] = article.content_hash()
             progress.advance()
         progress.finish()
@@ -187,7 +193,12 @@ def _discard(writer) -> None:
 
 
 def _finish(
-    store: IndexStore, generation: Generation, manifest: dict[str, str], report: BuildReport, sources: _Sources
+    store: IndexStore,
+    generation: Generation,
+    manifest: dict[str, str],
+    report: BuildReport,
+    sources: _Sources,
+    language: LanguageCounts | None,
 ) -> None:
     ix = generation.open()
     if ix.doc_count() != len(manifest):
@@ -203,6 +214,8 @@ def _finish(
         "articles": len(manifest),
         "report": report.to_dict(),
     }
+    if language is not None:
+        meta["language"] = language.save(generation.path)
     # Before the switch is safe: validators count only for articles the live index holds as remembered.
     sources.save_validators(manifest)
     complete(generation, manifest, meta)
@@ -233,12 +246,14 @@ def build(
         with building(store) as generation:
             ix = whoosh_index.create_in(str(generation.path), schema or build_schema())
             articles = (a for a in _unique(inputs.items(), report) if isinstance(a, Article))
+            language = LanguageCounts() if schema is None else None
             manifest = _write(
-                ix, articles, inputs.expected(), (), jobs or default_jobs(), progress, "Lập chỉ mục", schema is None
+                ix, articles, inputs.expected(), (), jobs or default_jobs(), progress, "Lập chỉ mục", language,
+                schema is None,
             )
             report.indexed = len(manifest)
             report.elapsed = time.monotonic() - started
-            _finish(store, generation, manifest, report, inputs)
+            _finish(store, generation, manifest, report, inputs, language)
     report.elapsed = time.monotonic() - started
     return report
 
@@ -297,8 +312,13 @@ def update(
             link_copy(current, generation)
             ix = generation.open()
             replaced = [a.id for a in changed if a.id in old]
-            _write(ix, changed, len(changed), [*replaced, *missing], jobs or default_jobs(), progress, "Cập nhật")
+            language = LanguageCounts.of(current)
+            with current.open().searcher() as searcher:
+                language.remove_stored(searcher, [*replaced, *missing])
+            _write(
+                ix, changed, len(changed), [*replaced, *missing], jobs or default_jobs(), progress, "Cập nhật", language
+            )
             report.elapsed = time.monotonic() - started
-            _finish(store, generation, manifest, report, inputs)
+            _finish(store, generation, manifest, report, inputs, language)
     report.elapsed = time.monotonic() - started
     return report

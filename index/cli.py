@@ -24,7 +24,10 @@ from index.reports import save_last_report
 from index.vectors import VectorReport, VectorsBusy, fill
 from search import dense
 from search.cli import index_dir_option, resolve_index_dir
+from search.ngrams import NGRAMS_FILE
 from search.store import IndexMissing, IndexStore
+from search.synonyms import StaffSynonyms
+from search.synonyms import default_path as default_synonyms_path
 
 
 @click.group("index")
@@ -222,6 +225,8 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
         raise click.ClickException(str(exc)) from None
     meta = generation.meta()
     vectors = dense.load(generation.path / dense.VECTORS)
+    synonyms = StaffSynonyms(default_synonyms_path())
+    staff_names = synonyms.names()
     stats = {
         "articles": meta["articles"],
         "generation": generation.name,
@@ -229,6 +234,16 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
         "built_at": meta["built_at"],
         "index_dir": str(store.root),
         "articles_with_vectors": int(vectors.present.sum()) if vectors else 0,
+        # Abbreviations the articles define, trusted (search/abbreviations.py).
+        "abbreviations_mined": int((meta.get("language") or {}).get("abbreviations_mined", 0)),
+        # The syllable n-grams that put diacritics back (search/ngrams.py): counts and bytes.
+        "ngrams": {
+            **{k: v for k, v in (meta.get("language") or {}).items() if k in ("syllables", "pairs", "triples")},
+            "bytes": int((meta.get("files") or {}).get(NGRAMS_FILE, 0)),
+        },
+        "staff_synonyms": len(staff_names),
+        "staff_synonyms_file": str(synonyms.path),
+        "staff_synonyms_errors": synonyms.errors,
     }
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
@@ -239,3 +254,15 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
     click.echo(f"Dung lượng:   {stats['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"Lập lúc:      {stats['built_at']}")
     click.echo(f"Có vector:    {stats['articles_with_vectors']}/{stats['articles']} bài (xếp hạng theo nghĩa)")
+    ngrams = stats["ngrams"]
+    if ngrams["bytes"]:
+        click.echo(
+            f"Bảng n-gram:  {ngrams['bytes'] / 1e6:.1f} MB ({ngrams.get('syllables', 0)} âm tiết,"
+            f" {ngrams.get('pairs', 0)} cặp, {ngrams.get('triples', 0)} bộ ba)"
+        )
+    else:
+        click.echo("Bảng n-gram:  chưa có (lập lại chỉ mục để có gợi ý “Có phải bạn muốn tìm”)")
+    click.echo(f"Viết tắt:     {stats['abbreviations_mined']} cặp do chính các bài định nghĩa")
+    click.echo(f"Đồng nghĩa:   {stats['staff_synonyms']} tên trong {stats['staff_synonyms_file']}")
+    for error in synonyms.errors:
+        click.echo(f"  Bỏ qua: {error}", err=True)

@@ -11,7 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from search.abbreviations import MINED_FILE
 from search.dense import VECTORS
+from search.ngrams import NGRAMS_FILE
 from search.durable import replace_atomically
 from search.store import MANIFEST, META, POINTER, Generation, IndexStore
 
@@ -50,10 +52,12 @@ def link_copy(source: Generation, target: Generation) -> None:
     Whoosh never rewrites a file: a commit writes new segment and TOC files and
     deletes unreferenced ones, so the links share unchanged segments safely and
     `source` is left intact. Article vectors are not carried: they are by docnum,
-    which a commit can change (index/vectors.py reuses them by article instead).
+    which a commit can change (index/vectors.py reuses them by article instead);
+    nor are the language tables, which the update writes anew (a link written
+    through would change the live generation's).
     """
     for item in source.path.iterdir():
-        carried = item.name not in (META, MANIFEST, VECTORS) and not item.name.startswith(".")
+        carried = item.name not in (META, MANIFEST, VECTORS, NGRAMS_FILE, MINED_FILE) and not item.name.startswith(".")
         if item.is_file() and carried and not _is_lock(item.name):
             try:
                 os.link(item, target.path / item.name)

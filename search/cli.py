@@ -9,6 +9,7 @@ import click
 from search.engine import SearchEngine
 from search.paths import default_index_dir
 from search.store import IndexMissing, IndexStore
+from search.synonyms import StaffSynonyms, default_path
 
 index_dir_option = click.option(
     "--index-dir",
@@ -27,17 +28,26 @@ def resolve_index_dir(index_dir: str | None) -> IndexStore:
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON như /api/search.")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Số kết quả.")
+@click.option("--explain", is_flag=True, help="In thêm cách đọc có dấu và các cách viết khác đã tìm cùng.")
 @index_dir_option
-def search_command(query: tuple[str, ...], as_json: bool, limit: int, index_dir: str | None) -> None:
+def search_command(query: tuple[str, ...], as_json: bool, limit: int, explain: bool, index_dir: str | None) -> None:
     """Tìm bài viết trong chỉ mục."""
-    engine = SearchEngine(resolve_index_dir(index_dir))
+    engine = SearchEngine(resolve_index_dir(index_dir), synonyms=StaffSynonyms(default_path()))
+    text = " ".join(query)
     try:
-        page = engine.search(" ".join(query), per_page=limit)
+        page = engine.search(text, per_page=limit)
+        reading = engine.reading(text) if explain else ""
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
         return
+    if explain:
+        click.echo(f"Cách đọc có dấu: {reading or '(không có)'}")
+        for expansion in page.expansions:
+            click.echo(f"Tìm cả: “{expansion['typed']}” = " + " = ".join(f"“{form}”" for form in expansion["also"]))
+        if not page.expansions:
+            click.echo("Không có tên nào viết được cách khác.")
     if page.suggestion:
         click.echo(f"Có phải bạn muốn tìm: {page.suggestion}")
     if not page.results:

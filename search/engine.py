@@ -21,9 +21,11 @@ from collections.abc import Iterator
 import numpy as np
 from whoosh.searching import Searcher
 
+from search.abbreviations import Expander, MinedPairs, dictionary
 from search.article import Article
 from search import dense
 from search.matching import DEFAULT_WEIGHTS, Weights, build_plan, wants_meaning
+from search.ngrams import NGRAMS_FILE, SyllableModel
 from search.postings import Columns
 from search.query import ParsedQuery, parse_query
 from search.ranking import Closeness, Filters, Ranker
@@ -33,6 +35,7 @@ from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, T
 from search.snippets import Highlighter, match_spans, snippet
 from search.store import POINTER, Generation, IndexMissing, IndexStore
 from search.suggest import Suggester
+from search.synonyms import StaffSynonyms
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -41,6 +44,8 @@ SORTS = ("relevance", "date")
 SCORED_FIELDS = (ALL_FOLDED, ALL_ACCENTED, TITLE_BIGRAMS, TEXT_BIGRAMS, *TEXT_FIELDS, *map(folded, TEXT_FIELDS))
 # Posting lists carried over (read again) when a new generation replaces one.
 HOT_TERMS = 2000
+# Results whose titles and leads guide the suggestion's diacritics.
+CONTEXT_RESULTS = 3
 log = logging.getLogger(__name__)
 __all__ = ["Filters", "SearchEngine", "MAX_PAGE", "MAX_PER_PAGE", "SORTS"]
 
@@ -58,8 +63,17 @@ class _Live:
         self.searcher: Searcher = generation.open().searcher()
         self.columns = Columns(self.searcher.reader())
         self.ranker = Ranker(self.searcher, self.columns)
-        self.suggester = Suggester(self.searcher.reader())
-        self.highlighter = Highlighter(self.searcher.reader())
+        # Written by the build (search/ngrams.py); a generation built before it
+        # existed is searched as ever, without suggestions until it is rebuilt.
+        model = SyllableModel.load(generation.path)
+        if model is None:
+            log.warning("%s: chưa có bảng n-gram (%s): không có gợi ý cho tới khi chạy `bantin index build`",
+                        generation.name, NGRAMS_FILE)
+            model = SyllableModel.empty()
+        self.suggester = Suggester(model)
+        self.highlighter = Highlighter(model)
+        self.mined = MinedPairs.load(generation.path).names()
+        self._expander: tuple[int, Expander] | None = None
         self.vectors = dense.VectorFile(generation.path / dense.VECTORS)
         # The suggestion table and the per-document arrays take seconds on a large
         # index: build them now, off the request path, not in the first search.
@@ -70,7 +84,7 @@ class _Live:
         try:
             segmenter.load()  # shared by every generation, and it reads no index file
             # Step by step, so that requests (if this generation is already served) interleave.
-            for step in (lambda: self.columns.warm(SCORED_FIELDS), self.highlighter.prepare, self.suggester.table):
+            for step in (lambda: self.columns.warm(SCORED_FIELDS), self.highlighter.prepare, self.suggester.prepare):
                 with self.lock:
                     step()
             if dense.enabled():
@@ -82,11 +96,20 @@ class _Live:
         finally:
             self.ready.set()
 
+    def expander(self, staff: StaffSynonyms) -> Expander:
+        """The dictionary's names, this generation's mined ones and the staff's, rebuilt when the staff's change."""
+        names = staff.names()
+        cached = self._expander
+        if cached is None or cached[0] != staff.version:
+            cached = self._expander = (staff.version, Expander([*dictionary(), *self.mined, *names]))
+        return cached[1]
+
 
 class SearchEngine:
-    def __init__(self, store: IndexStore, weights: Weights = DEFAULT_WEIGHTS) -> None:
+    def __init__(self, store: IndexStore, weights: Weights = DEFAULT_WEIGHTS, synonyms: StaffSynonyms | None = None) -> None:
         self.store = store
         self.weights = weights
+        self.synonyms = synonyms or StaffSynonyms(None)
         self._lock = threading.Lock()
         self._live: _Live | None = None
         self._next: _Live | None = None  # the new generation, until its tables are ready
@@ -245,7 +268,9 @@ class SearchEngine:
         empty = SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort)
         if parsed.empty:
             return empty
-        plan = build_plan(parsed, live.searcher.reader(), self.weights, live.suggester.accented_words)
+        plan = build_plan(
+            parsed, live.searcher.reader(), self.weights, live.suggester.accented_words, live.expander(self.synonyms)
+        )
         if not plan.searchable:
             return SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort,
                               partial=bool(plan.unknown))
@@ -257,22 +282,46 @@ class SearchEngine:
         partial = partial or (bool(plan.unknown) and bool(ranked.top))
         hits = ranked.top[(page - 1) * per_page : page * per_page]
         searcher = live.searcher
-        pattern = live.highlighter.pattern(plan.highlight) if snippets else None
-        suggestion = live.suggester.suggest(" ".join(parsed.plain + parsed.phrases)) if suggest else None
+        pattern = live.highlighter.pattern(plan.highlight, plan.highlight_phrases) if snippets else None
+        results = [self._hit(searcher, docnum, score, pattern, snippets) for docnum, score in hits]
+        suggestion = None
+        if suggest:
+            context = self._context(live, ranked.top[:CONTEXT_RESULTS])
+            suggestion = live.suggester.suggest(parsed.text, context)
         return SearchPage(
             query=parsed.text,
             total=len(ranked.matched),
             page=page,
             per_page=per_page,
             sort=sort,
-            results=[
-                self._hit(searcher, docnum, score, pattern, snippets)
-                for docnum, score in hits
-            ],
+            results=results,
             suggestion=suggestion,
             partial=partial,
             facets=self._facets(live.ranker.facets(ranked.matched)) if facets else {},
+            expansions=[group.to_dict() for group in plan.groups if group.alternatives],
         )
+
+    @staticmethod
+    def _context(live: _Live, top: list[tuple[int, float]]) -> list[str]:
+        """The titles and leads of the first results: how the articles sought write the query's words."""
+        texts = []
+        for docnum, _ in top:
+            fields = live.searcher.stored_fields(docnum)
+            texts.extend([fields.get("title") or "", fields.get("lead") or ""])
+        return texts
+
+    def reading(self, text: str) -> str:
+        """The accented reading search gives `text` (the suggestion's, even when it equals the query)."""
+        parsed = parse_query(text)
+        live = self._current()
+        with live.lock:
+            plan = build_plan(parsed, live.searcher.reader(), self.weights, live.suggester.accented_words,
+                              live.expander(self.synonyms))
+            top: list[tuple[int, float]] = []
+            if plan.searchable:
+                ranked, _ = live.ranker.best(plan, self.weights, Filters(), CONTEXT_RESULTS, "relevance")
+                top = ranked.top
+            return " ".join(live.suggester.reading(parsed.text, self._context(live, top)))
 
     @staticmethod
     def _facets(counts: dict[str, list[tuple[str, int]]]) -> dict[str, list[Facet]]:

@@ -16,13 +16,15 @@ are left out of long queries, where they only cost time and blur the ranking.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from whoosh.query import Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 
-from search.analysis import folded_analyzer, syllable_analyzer, word_analyzer
+from search.abbreviations import Expander, Expansion
+from search.analysis import SYLLABLE, folded_analyzer, syllable_analyzer, word_analyzer
 from search.query import ParsedQuery
 from search.schema import ALL_ACCENTED, ALL_FOLDED, PHRASES, TEXT_BIGRAMS, TITLE_BIGRAMS, folded
 from search.text import fold_term, has_diacritics
@@ -68,6 +70,9 @@ class Weights:
     # Short queries: among the first title_order_depth articles, those whose title
     # holds the query's syllables in the order typed come first (search/ranking.py).
     title_order_depth: int = 30
+    # Another spelling of a name in the query (`UBND` for `ủy ban nhân dân`) is
+    # worth this share of the typed one (search/ranking.py).
+    other_spelling: float = 0.8
 
     def length_normalization(self, fieldname: str) -> float:
         return self.title_b if fieldname in TITLE_FIELDS else self.b
@@ -83,6 +88,33 @@ class Evidence:
     field: str
     term: str
     boost: float
+
+
+@dataclass(frozen=True)
+class Group:
+    """A name in the query (`ubnd`), matched in the spelling typed or in any other.
+
+    A document matches with the syllables typed (anywhere, as a plain query
+    matches) or with another spelling as a phrase. It is scored by the best
+    spelling it holds (search/ranking.py): the typed one's evidence is the
+    plan's own; each other one's evidence is scaled so that holding it is worth
+    what holding the typed one is (a one-syllable `ubnd` and a four-syllable
+    `ủy ban nhân dân` would otherwise score on different scales), times
+    `other_spelling`, and counts for what it adds over the typed one.
+    """
+
+    typed: tuple[str, ...]
+    alternatives: tuple[tuple[str, ...], ...]
+    evidence: tuple[tuple[Evidence, ...], ...]  # per alternative
+    shown: tuple[str, ...] = ()  # the other spellings as written
+    # The typed spelling's evidence on the other spellings' scale, to compare them.
+    typed_evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"typed": " ".join(self.typed), "also": list(self.shown)}
+
+
+Slot = tuple[tuple[str, ...], ...]  # spellings, any of which fills one place of a query
 
 
 @dataclass(frozen=True)
@@ -106,17 +138,23 @@ class QueryPlan:
     whole: tuple[str, ...] = ()
     # Worth ranking also by meaning (see wants_meaning).
     semantic: bool = False
-    # Short queries: the folded syllables typed, in order, for the title order rule.
-    ordered: tuple[str, ...] = ()
+    # Short queries: what was typed, in order, for the title order rule: a
+    # syllable, or a name in any of its spellings.
+    ordered: tuple[Slot, ...] = ()
+    # Names matched in any spelling (search/abbreviations.py).
+    groups: tuple[Group, ...] = ()
+    # Other spellings of several syllables, marked in snippets as phrases.
+    highlight_phrases: frozenset[tuple[str, ...]] = frozenset()
 
     @property
     def searchable(self) -> bool:
-        return bool(self.required or self.prefix_terms or self.phrases)
+        return bool(self.required or self.prefix_terms or self.phrases or self.groups)
 
     @property
     def can_loosen(self) -> bool:
         """Whether "any word" would match more than "every word"."""
-        return bool(self.optional) and len(self.required) + len(self.phrases) + bool(self.prefix_terms) > 1
+        parts = len(self.required) + len(self.phrases) + bool(self.prefix_terms) + len(self.groups)
+        return bool(self.optional or self.groups) and parts > 1
 
 
 def _syllables(text: str) -> list[str]:
@@ -182,26 +220,61 @@ def _prefix_terms(reader: IndexReader, prefix: str) -> tuple[str, ...]:
     return tuple(term for _, term in found[:MAX_PREFIX_TERMS])
 
 
+def _typed(text: str) -> list[str]:
+    """The syllables of `text` as written (capitals kept), one per folded syllable."""
+    return [match.group(0) for match in SYLLABLE.finditer(text)]
+
+
+def _idf(reader: IndexReader, field: str, term: str, total: int) -> float:
+    df = reader.doc_frequency(field, term)
+    return math.log(1.0 + (total - df + 0.5) / (df + 0.5))
+
+
+def _spelling_mass(reader: IndexReader, spelling: tuple[str, ...], total: int) -> float:
+    """Roughly what holding `spelling` is worth to BM25: the idf of its syllables and pairs."""
+    return sum(_idf(reader, ALL_FOLDED, s, total) for s in spelling) + sum(
+        _idf(reader, TEXT_BIGRAMS, pair, total) for pair in _bigrams(list(spelling))
+    )
+
+
+def _spelling_evidence(spelling: tuple[str, ...], field_weights: dict[str, float], weights: Weights, scale: float) -> tuple[Evidence, ...]:
+    """The evidence a query typing `spelling` would have, times `scale`."""
+    evidence = []
+    for s in spelling:
+        evidence.append(Evidence(ALL_FOLDED, s, weights.all_text * scale))
+        evidence.extend(Evidence(folded(name), s, w * scale) for name, w in field_weights.items())
+    for pair in _bigrams(list(spelling)):
+        evidence.append(Evidence(TITLE_BIGRAMS, pair, weights.title_bigram * scale))
+        evidence.append(Evidence(TEXT_BIGRAMS, pair, weights.text_bigram * scale))
+    return tuple(item for item in evidence if item.boost > 0)
+
+
 def build_plan(
     parsed: ParsedQuery,
     reader: IndexReader,
     weights: Weights = DEFAULT_WEIGHTS,
     guess_words: Callable[[str], list[str]] | None = None,
+    expander: Expander | None = None,
 ) -> QueryPlan:
-    """`guess_words` gives the likely accented index words of text typed without diacritics."""
+    """`guess_words` gives the likely accented index words of text typed without diacritics;
+    `expander` finds the names whose other spellings also match."""
     runs = [_syllables(run) for run in parsed.plain]
+    typed_runs = [_typed(run) for run in parsed.plain]
     phrases = parsed.phrases
     if phrases and len(set(s for run in runs for s in run)) >= weights.long_query:
         # Quotes in a pasted paragraph or a question quote someone: they are not
         # a phrase search, and a long query is ranked on any of its words anyway.
         runs = [*(_syllables(phrase) for phrase in phrases), *runs]  # the last run may be a prefix
+        typed_runs = [*(_typed(phrase) for phrase in phrases), *typed_runs]
         phrases = []
     budget = MAX_SYLLABLES
-    kept_runs = []
-    for run in runs:  # a 10,000-character paste is cut to a searchable size
+    kept_runs, kept_typed = [], []
+    for run, typed_run in zip(runs, typed_runs):  # a 10,000-character paste is cut to a searchable size
         kept_runs.append(run[:budget])
+        kept_typed.append(typed_run[:budget] if len(typed_run) == len(run) else kept_runs[-1])
         budget -= len(kept_runs[-1])
     runs = [run for run in kept_runs if run]
+    typed_runs = [typed_run for run, typed_run in zip(kept_runs, kept_typed) if run]
     phrase_runs = [_syllables(phrase) for phrase in phrases]
     syllables = list(dict.fromkeys(s for run in runs for s in run))
     phrase_syllables = [s for run in phrase_runs for s in run]
@@ -210,13 +283,27 @@ def build_plan(
 
     prefix = runs[-1][-1] if parsed.prefix and runs and len(runs[-1][-1]) >= MIN_PREFIX else None
     prefix_terms = _prefix_terms(reader, prefix) if prefix else ()
+    # Names spelled some other way in articles: matched in any spelling (the word being typed aside).
+    expansions: list[list[Expansion]] = []
+    for number, (run, typed_run) in enumerate(zip(runs, typed_runs)):
+        last = number == len(runs) - 1 and prefix is not None
+        found = expander.find(run, typed_run) if expander is not None else []
+        expansions.append([e for e in found if not (last and e.end == len(run))])
+    in_names = {s for run, found in zip(runs, expansions) for e in found for s in run[e.start : e.end]}
+    outside = list(dict.fromkeys(
+        s for run, found in zip(runs, expansions) for i, s in enumerate(run)
+        if not any(e.start <= i < e.end for e in found)
+    ))
     # A syllable absent from the index can only make "every word" match nothing.
-    unknown = tuple(s for s in syllables if s != prefix and not reader.doc_frequency(ALL_FOLDED, s))
-    whole = [s for s in syllables if s != prefix and s not in unknown]
-    if not whole and not prefix_terms and not phrase_syllables:
+    unknown = tuple(s for s in outside if s != prefix and not reader.doc_frequency(ALL_FOLDED, s))
+    whole = [s for s in outside if s != prefix and s not in unknown]
+    has_names = any(expansions)
+    if not whole and not prefix_terms and not phrase_syllables and not has_names:
         return QueryPlan(unknown=unknown)
     total = max(reader.doc_count(), 1)
-    is_long = len(syllables) >= weights.long_query
+    # A name counts as one word: `thành phố Hồ Chí Minh thi tuyển` is three words to
+    # its reader, not seven syllables, and is not ranked as a pasted paragraph.
+    is_long = len(outside) + sum(len(found) for found in expansions) >= weights.long_query
     ranked = whole
     if is_long:
         asking = _question_syllables(" ".join(parsed.plain)) if weights.drop_question_words else set()
@@ -227,7 +314,8 @@ def build_plan(
     title_weight = weights.title_long if is_long else weights.title_short
     field_weights = {"title": title_weight, "lead": weights.lead, "body": weights.body}
 
-    scored_syllables = list(dict.fromkeys([*ranked, *phrase_syllables]))
+    named = [s for s in in_names if s not in ranked and reader.doc_frequency(ALL_FOLDED, s)]
+    scored_syllables = list(dict.fromkeys([*ranked, *named, *phrase_syllables]))
     evidence: list[Evidence] = []
     typed = " ".join(parsed.plain + parsed.phrases)
     accented = has_diacritics(typed)
@@ -253,6 +341,30 @@ def build_plan(
         syllables_guessed = dict.fromkeys(s for word in guessed for s in word.split("_"))
         evidence.extend(Evidence(ALL_ACCENTED, s, weights.guessed_syllable) for s in syllables_guessed)
 
+    groups: list[Group] = []
+    slots: list[Slot] = []
+    for run, found in zip(runs, expansions):
+        starts = {e.start: e for e in found}
+        i = 0
+        while i < len(run):
+            expansion = starts.get(i)
+            if expansion is None:
+                if run[i] != prefix and run[i] not in unknown:
+                    slots.append(((run[i],),))
+                i += 1
+                continue
+            present = tuple(a for a in expansion.alternatives if all(reader.doc_frequency(ALL_FOLDED, s) for s in a))
+            typed_mass = _spelling_mass(reader, expansion.typed, total)
+            group_evidence = tuple(
+                _spelling_evidence(a, field_weights, weights, typed_mass / max(_spelling_mass(reader, a, total), 1e-6))
+                for a in present
+            )
+            typed_evidence = _spelling_evidence(expansion.typed, field_weights, weights, 1.0)
+            groups.append(Group(expansion.typed, present, group_evidence, expansion.shown, typed_evidence))
+            slots.append((expansion.typed, *present))
+            i = expansion.end
+    other_spellings = {a for group in groups for a in group.alternatives}
+
     excluded = Or([_phrase_query(text) for text in parsed.excluded]) if parsed.excluded else None
     evidence = [item for item in evidence if item.boost > 0]  # nothing to read for weightless evidence
     plan = QueryPlan(
@@ -263,8 +375,10 @@ def build_plan(
         excluded=excluded,
         evidence=tuple(evidence),
         unknown=unknown,
-        highlight=frozenset([*syllables, *phrase_syllables, *prefix_terms]),
+        highlight=frozenset([*syllables, *phrase_syllables, *prefix_terms, *(a[0] for a in other_spellings if len(a) == 1)]),
         whole=tuple(_syllables(parsed.text)),
-        ordered=() if is_long else tuple(s for run in runs for s in run if s != prefix and s not in unknown),
+        ordered=() if is_long else tuple(slots),
+        groups=tuple(groups),
+        highlight_phrases=frozenset(a for a in other_spellings if len(a) > 1),
     )
     return replace(plan, long=is_long and plan.can_loosen, semantic=is_long and accented)

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.query import Query
+from whoosh.query import Phrase, Query
 from whoosh.searching import Searcher
 
 from search.analysis import folded_analyzer
-from search.matching import QueryPlan, Weights
+from search.matching import Evidence, Group, QueryPlan, Slot, Weights
 from search.postings import NO_DATE, ArrayCache, Columns
-from search.schema import ALL_FOLDED, folded
+from search.schema import ALL_FOLDED, PHRASES, folded
 
 
 _SYLLABLES = folded_analyzer()
@@ -31,6 +31,8 @@ Closeness = Callable[[np.ndarray], "np.ndarray | None"]
 CONTRIBUTION_CACHE_BYTES = 128 * 1024 * 1024
 # Folded titles read by the title rules, kept per generation: about 1 KB each.
 TITLE_CACHE_SIZE = 4096
+# Documents of the other spellings of names (`ủy ban nhân dân` as a phrase), per generation.
+PHRASE_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -108,9 +110,24 @@ def _by_meaning(
     return np.concatenate([head, order[weights.dense_depth :]]), scores
 
 
-def _is_subsequence(wanted: tuple[str, ...], sequence: tuple[str, ...]) -> bool:
-    it = iter(sequence)
-    return all(any(s == w for s in it) for w in wanted)
+def _in_order(slots: tuple[Slot, ...], sequence: tuple[str, ...]) -> bool:
+    """Whether `sequence` holds a spelling of every slot, in the slots' order."""
+    at = 0
+    for spellings in slots:
+        ends = [i + len(spelling) for spelling in spellings if (i := _find(sequence, spelling, at)) >= 0]
+        if not ends:
+            return False
+        at = min(ends)
+    return True
+
+
+def _find(sequence: tuple[str, ...], spelling: tuple[str, ...], start: int) -> int:
+    """Where `spelling` first stands, syllable after syllable, in `sequence` from `start`; -1 if nowhere."""
+    n = len(spelling)
+    for i in range(start, len(sequence) - n + 1):
+        if sequence[i : i + n] == spelling:
+            return i
+    return -1
 
 
 class Ranker:
@@ -121,6 +138,25 @@ class Ranker:
         self.columns = columns
         self._contributions = ArrayCache(cache_bytes)
         self._title_syllables = functools.lru_cache(maxsize=TITLE_CACHE_SIZE)(self._read_title_syllables)
+        self._phrase_docs = functools.lru_cache(maxsize=PHRASE_CACHE_SIZE)(self._read_phrase_docs)
+
+    def _read_phrase_docs(self, spelling: tuple[str, ...]) -> np.ndarray:
+        """Documents holding the syllables of `spelling` side by side, in order."""
+        if len(spelling) == 1:
+            return self.columns.postings(ALL_FOLDED, spelling[0]).ids
+        return _query_docs(self.searcher, Phrase(PHRASES, list(spelling)))
+
+    def typed_docs(self, group: Group) -> np.ndarray:
+        """Documents holding the name's syllables as typed (anywhere, as a plain query matches)."""
+        typed = sorted((self.columns.postings(ALL_FOLDED, s).ids for s in group.typed), key=len)
+        ids = typed[0]
+        for other in typed[1:]:
+            ids = _intersect(ids, other)
+        return ids
+
+    def group_docs(self, group: Group) -> np.ndarray:
+        """Documents holding the name in some spelling: the typed syllables anywhere, another as a phrase."""
+        return _union([self.typed_docs(group), *(self._phrase_docs(a) for a in group.alternatives)])
 
     def _read_title_syllables(self, docnum: int) -> tuple[str, ...]:
         title = self.searcher.stored_fields(docnum).get("title") or ""
@@ -150,6 +186,7 @@ class Ranker:
         if loose and plan.can_loosen:
             ids = _union([columns.postings(ALL_FOLDED, s).ids for s in plan.optional])
             ids = _union([ids, *(columns.postings(ALL_FOLDED, t).ids for t in plan.prefix_terms)])
+            ids = _union([ids, *(self.group_docs(group) for group in plan.groups)])
             for phrase in plan.phrases:
                 ids = _intersect(ids, _query_docs(self.searcher, phrase))
         else:
@@ -157,6 +194,7 @@ class Ranker:
             if plan.prefix_terms:
                 lists.append(_union([columns.postings(ALL_FOLDED, t).ids for t in plan.prefix_terms]))
             lists.extend(_query_docs(self.searcher, phrase) for phrase in plan.phrases)
+            lists.extend(self.group_docs(group) for group in plan.groups)
             if not lists:
                 return np.empty(0, np.int32)
             lists.sort(key=len)
@@ -175,7 +213,28 @@ class Ranker:
             docs, scores = self.contribution(item.field, item.term, weights)
             if len(docs):
                 dense[docs] += item.boost * scores
+        for group in plan.groups:
+            # A document is scored by the best spelling of the name it holds: the
+            # typed one's evidence is in plan.evidence already, so another spelling
+            # adds what it is worth beyond the typed one, and is worth
+            # `other_spelling` of the typed one (`tp hcm` for `tphcm` is the same
+            # letters spaced otherwise: worth as much).
+            best = np.zeros_like(dense)
+            for alternative, spelling in zip(group.alternatives, group.evidence):
+                same = "".join(alternative) == "".join(group.typed)
+                share = 1.0 if same else weights.other_spelling
+                np.maximum(best, share * self._holding(spelling, weights), out=best)
+            dense += np.maximum(best - self._holding(group.typed_evidence, weights), 0)
         return dense[ids]
+
+    def _holding(self, evidence: tuple[Evidence, ...], weights: Weights) -> np.ndarray:
+        """Every document's score from `evidence` alone."""
+        holding = np.zeros(self.columns.size, dtype=np.float32)
+        for item in evidence:
+            docs, scores = self.contribution(item.field, item.term, weights)
+            if len(docs):
+                holding[docs] += item.boost * scores
+        return holding
 
     def rank(
         self,
@@ -243,12 +302,22 @@ class Ranker:
         head = order[:depth]
         # Only titles holding every syllable are read: their postings are already cached.
         holders = np.sort(ids[head])
-        for syllable in set(plan.ordered):
-            holders = _intersect(holders, self.columns.postings(folded("title"), syllable).ids)
+        for slot in set(plan.ordered):
+            if len(slot) == 1:
+                for syllable in slot[0]:
+                    holders = _intersect(holders, self.columns.postings(folded("title"), syllable).ids)
         ordered = np.isin(ids[head], holders)
+        # Of titles in order, those holding every name as typed come before those
+        # holding another spelling of one (`Ủy ban nhân dân` before `UBND`, for
+        # `ủy ban nhân dân tỉnh khen thưởng`); a slot's first spelling is the typed one.
+        as_typed = np.zeros_like(ordered)
+        typed_slots = tuple(slot[:1] for slot in plan.ordered)
         for n in np.flatnonzero(ordered):
-            ordered[n] = _is_subsequence(plan.ordered, self._title_syllables(int(ids[head[n]])))
-        return np.concatenate([head[ordered], head[~ordered], order[depth:]])
+            title = self._title_syllables(int(ids[head[n]]))
+            ordered[n] = _in_order(plan.ordered, title)
+            as_typed[n] = ordered[n] and _in_order(typed_slots, title)
+        other = ordered & ~as_typed
+        return np.concatenate([head[as_typed], head[other], head[~ordered], order[depth:]])
 
     def _exact_title_first(self, plan: QueryPlan, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
         """A pasted headline finds its article first: among the best few, a title

@@ -42,6 +42,8 @@ class SearchPage:
     # True when no article had every word and these are the best partial matches.
     partial: bool = False
     facets: dict[str, list[Facet]] = field(default_factory=dict)
+    # Names in the query also searched in their other spellings: {"typed": "ubnd", "also": ["Ủy ban nhân dân"]}.
+    expansions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -58,4 +60,5 @@ class SearchPage:
             "suggestion": self.suggestion,
             "partial": self.partial,
             "facets": {name: [asdict(f) for f in values] for name, values in self.facets.items()},
+            "expansions": self.expansions,
         }

@@ -1,11 +1,13 @@
 """Snippets that show why a result matched, found in the stored text of the page's hits.
 
 The query's folded syllables become one regular expression listing the forms
-each takes in this index (`dan` -> `dân|dần|dẫn|dan|…`, from the lexicon of
-accented syllables), run over the stored lead and body of just the hits on the
+each takes in this index (`dan` -> `dân|dần|dẫn|dan|…`, from the build's table
+of accented syllables, search/ngrams.py), run over the stored lead and body of just the hits on the
 page: no pyvi, no folding of the text, no character offsets in the index
 (which made it larger and slower to build). The window with the most distinct
-query syllables is shown, escaped, matches in <mark>.
+query syllables is shown, escaped, matches in <mark>. Another spelling of a
+name in the query (`Ủy ban nhân dân` for `ubnd`) is marked as the phrase the
+article writes.
 """
 
 from __future__ import annotations
@@ -16,9 +18,7 @@ import threading
 from collections import defaultdict
 from html import escape
 
-from whoosh.reading import IndexReader
-
-from search.schema import ALL_ACCENTED
+from search.ngrams import SyllableModel
 from search.text import FOLDS_TO, fold_term
 from search.tones import tone_spellings
 
@@ -31,33 +31,39 @@ SNIPPET_FIELDS = ("lead", "body")
 class Highlighter:
     """Patterns for query syllables, built from one index generation's vocabulary."""
 
-    def __init__(self, reader: IndexReader) -> None:
-        self._reader = reader
+    def __init__(self, model: SyllableModel) -> None:
+        self._model = model
         self._forms: dict[str, list[str]] | None = None
         self._lock = threading.Lock()
         self.pattern = functools.lru_cache(maxsize=1024)(self._pattern)
 
     def prepare(self) -> None:
-        """Read the accented syllables once (a fraction of a second), off the request path."""
+        """Group the accented syllables by folded form once, off the request path."""
         with self._lock:
             if self._forms is None:
                 forms: dict[str, list[str]] = defaultdict(list)
-                for raw in self._reader.lexicon(ALL_ACCENTED):
-                    term = raw.decode("utf-8")
-                    # The index holds one spelling of `hòa`; the text may hold `hoà`.
-                    forms[fold_term(term)].extend(tone_spellings(term))
+                for key, term in zip(self._model.folded, self._model.words[1:]):
+                    # The table holds one spelling of `hòa`; the text may hold `hoà`.
+                    forms[key].extend(tone_spellings(term))
                 self._forms = dict(forms)
 
-    def _pattern(self, terms: frozenset[str]) -> re.Pattern[str] | None:
-        """Any of the folded `terms` as a whole syllable, with whatever diacritics and case."""
+    def _syllable(self, term: str) -> list[str]:
+        """The ways `term` (folded) may be written, as regular expressions."""
         if self._forms is None:
             # Not prepared yet: spell every letter's accented forms out (slower to compile).
-            spellings = {*terms, *(t[:-1] + "y" for t in terms if fold_term(t[:-1] + "y") == t)}
-            alternatives = ["".join(_letter_class(ch) for ch in term) for term in spellings]
-        else:
-            alternatives = [re.escape(form) for term in terms for form in self._forms.get(term, ())]
+            spellings = {term, *([term[:-1] + "y"] if fold_term(term[:-1] + "y") == term else [])}
+            return ["".join(_letter_class(ch) for ch in spelling) for spelling in spellings]
+        return [re.escape(form) for form in self._forms.get(term, [term])]
+
+    def _pattern(self, terms: frozenset[str], phrases: frozenset[tuple[str, ...]] = frozenset()) -> re.Pattern[str] | None:
+        """Any of the folded `terms` as a whole syllable, or any of `phrases`
+        syllable after syllable, with whatever diacritics, case and punctuation between."""
+        alternatives = [form for term in terms for form in self._syllable(term)]
         # `Đại hội XIII` was indexed as `13` (search/analysis.py): mark it too.
         alternatives += [_roman(int(t)) for t in terms if t.isascii() and t.isdigit() and 0 < int(t) < 40]
+        alternatives += [
+            r"\W{1,3}".join("(?:" + "|".join(self._syllable(s)) + ")" for s in phrase) for phrase in phrases
+        ]
         if not alternatives:
             return None
         alternatives.sort(key=len, reverse=True)

@@ -1,31 +1,42 @@
-"""“Did you mean”: diacritics put back, and misspelled syllables corrected, from the index's own words.
+"""“Did you mean”: diacritics put back from context, misspelled syllables corrected.
 
-The word fields hold every pyvi word of the articles with its diacritics
-(`quy_chế`); folding them gives a table from what a phone user types
-(`quy_che`) to the most frequent accented form. A query without diacritics is
-split into the longest words the table knows, so `quy che dan chu` comes back as
-`quy chế dân chủ`, not syllable by syllable.
+Both read the generation's syllable counts (search/ngrams.py), which the build
+wrote: opening a generation costs a file read, not a walk of the lexicon.
+
+A query typed without diacritics is read by the decoder (search/restore.py)
+with the counts of the whole index, and, for the suggestion, with the titles
+and leads of its own first results as a cache (Kuhn and De Mori's cache model,
+1990): people search for what the articles say, and a known-item query's
+syllables are accented as its article writes them (`tỉ lệ`, where the index
+as a whole prefers `tỷ lệ`).
 """
 
 from __future__ import annotations
 
-import math
+import re
 import threading
+from collections.abc import Iterable
 
-from whoosh.reading import IndexReader
+from search.analysis import SYLLABLE, folded_analyzer, word_analyzer
+from search.ngrams import SyllableModel
+from search.restore import decode, slots
+from search.text import fold_term, has_diacritics, nfc, syllable_shaped
+from search.tones import standard_tones
 
-from search.analysis import folded_analyzer, syllable_analyzer
-from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_FIELDS
-from search.text import fold, fold_term, has_diacritics
-
-MAX_WORD_SYLLABLES = 4
 MAX_SYLLABLE_LETTERS = 7  # "nghiêng": no Vietnamese syllable is longer
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _SYLLABLES = folded_analyzer()
-_ACCENTED = syllable_analyzer()
+_WORDS = word_analyzer()
 # Shorter syllables are not corrected: one or two edits from `gì` reach dozens of
 # unrelated syllables (`ty`, `ai`, `di`), and picking the most frequent is noise.
 MIN_CORRECTED_LETTERS = 3
+# Every Vietnamese syllable has a vowel: `hcm`, `ubnd` are abbreviations, not slips.
+_VOWEL = re.compile("[aeiouy]")
+# A result's title or lead guides the reading when it holds this share of the query's syllables
+# (all of them: a result about something else says nothing of how the query is accented).
+MIN_CONTEXT_SHARE = 1.0
+# Syllables of a query read, at most: what search uses of a pasted paragraph.
+MAX_RESTORED = 64
 
 
 def _edits(word: str) -> set[str]:
@@ -39,47 +50,23 @@ def _edits(word: str) -> set[str]:
     }
 
 
-class Suggester:
-    """Built once per index generation (a second or two), then shared by all requests."""
+def typed_syllables(text: str) -> list[str]:
+    """The query's syllables as typed, lowercase, tones where the index puts them."""
+    return [s.lower() for s in SYLLABLE.findall(standard_tones(nfc(text)))][:MAX_RESTORED]
 
-    def __init__(self, reader: IndexReader) -> None:
-        self._reader = reader
-        self._table: dict[str, tuple[str, int]] | None = None
-        self._syllables: dict[str, int] = {}
-        self._accented: dict[str, tuple[str, int]] = {}  # folded syllable -> its commonest accented form
+
+class Suggester:
+    """One per generation, shared by all requests (the decoder keeps no state)."""
+
+    def __init__(self, model: SyllableModel) -> None:
+        self.model = model
         self._lock = threading.Lock()
 
-    def table(self) -> dict[str, tuple[str, int]]:
-        """folded word -> (most frequent accented word, its document frequency)."""
+    def prepare(self) -> None:
+        """Build the lookups (a fraction of a second) off the request path."""
         with self._lock:
-            if self._table is None:
-                table: dict[str, tuple[str, int]] = {}
-                for name in TEXT_FIELDS:
-                    for term, df in self._frequencies(name):
-                        key = fold_term(term)
-                        if key not in table or table[key][1] < df:
-                            table[key] = (term, df)
-                self._syllables = dict(self._frequencies(ALL_FOLDED))
-                for term, df in self._frequencies(ALL_ACCENTED):
-                    key = fold_term(term)
-                    if key not in self._accented or self._accented[key][1] < df:
-                        self._accented[key] = (term, df)
-                self._table = table
-            return self._table
-
-    def _frequencies(self, field: str) -> list[tuple[str, int]]:
-        """(term, document frequency) of a field, in lexicon order.
-
-        Read segment by segment and summed: the multi-segment reader looks every
-        term up in every other segment, which took 7.8 s instead of 1.3 s on the
-        corpus after one update.
-        """
-        counts: dict[str, int] = {}
-        for leaf, _ in self._reader.leaf_readers():
-            for raw, info in leaf.iter_field(field):
-                term = raw.decode("utf-8")
-                counts[term] = counts.get(term, 0) + info.doc_frequency()
-        return sorted(counts.items())
+            self.model.folded_counts  # noqa: B018 (cached property, computed now)
+            self.model.number("")
 
     def _correct(self, syllable: str) -> str:
         """The closest known syllable (edit distance 1, then 2), the most frequent first.
@@ -87,9 +74,12 @@ class Suggester:
         Candidates are generated and looked up in a dict: microseconds, where
         Whoosh's terms_within walks the whole lexicon (over a second per word).
         """
-        self.table()
-        known = self._syllables
-        plausible = syllable.isalpha() and MIN_CORRECTED_LETTERS <= len(syllable) <= MAX_SYLLABLE_LETTERS
+        known = self.model.folded_counts
+        plausible = (
+            syllable.isalpha()
+            and MIN_CORRECTED_LETTERS <= len(syllable) <= MAX_SYLLABLE_LETTERS
+            and _VOWEL.search(syllable) is not None
+        )
         if syllable in known or not plausible:
             return syllable
         near = [c for c in _edits(syllable) if c in known]
@@ -97,29 +87,37 @@ class Suggester:
             near = [c2 for c1 in _edits(syllable) for c2 in _edits(c1) if c2 in known]
         return max(near, key=known.__getitem__) if near else syllable
 
-    def _accent(self, syllables: list[str]) -> list[str]:
-        """Best split into known words, longer words preferred, then frequent ones."""
-        table = self.table()
-        n = len(syllables)
-        best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
-        best[0] = (0.0, [])
-        for end in range(1, n + 1):
-            for size in range(1, min(MAX_WORD_SYLLABLES, end) + 1):
-                previous = best[end - size]
-                if previous is None:
-                    continue
-                key = "_".join(syllables[end - size : end])
-                if key in table:
-                    word, df = table[key]
-                    gain = size * size + math.log1p(df) / 100
-                else:
-                    word, gain = key, (0.0 if size == 1 else -math.inf)
-                if gain == -math.inf:
-                    continue
-                candidate = (previous[0] + gain, [*previous[1], word])
-                if best[end] is None or candidate[0] > best[end][0]:
-                    best[end] = candidate
-        return best[n][1]
+    def restore(self, text: str, context: Iterable[str] = (), slipped: frozenset[int] = frozenset()) -> list[str]:
+        """The likely accented reading of `text`, syllable by syllable (lowercase).
+
+        Syllables typed with diacritics stay as typed. When most are marked the
+        plain ones stay too (`ba` in `bố mẹ ba người` is `ba`), but for those
+        at the positions `slipped` (corrected misspellings); in a query typed
+        mostly plain, they are read from context. `context` (the first
+        results' titles) favours the accents those texts use.
+        """
+        typed = typed_syllables(text)
+        marked = sum(has_diacritics(s) for s in typed)
+        keep_plain = bool(typed) and 2 * marked >= len(typed)
+        query = [
+            slot
+            for i, syllable in enumerate(typed)
+            for slot in slots(self.model, [syllable], keep_plain=keep_plain and i not in slipped)
+        ]
+        return decode(self.model, query, self._favoured(typed, context))
+
+    def _favoured(self, typed: list[str], context: Iterable[str]) -> set[int]:
+        """The syllables of the context texts that hold most of the query (folded):
+        a result about something else says nothing of how the query is accented."""
+        wanted = {fold_term(s) for s in typed}
+        favoured: set[int] = set()
+        for text in context:
+            syllables = typed_syllables(text)
+            held = wanted & {fold_term(s) for s in syllables}
+            if wanted and len(held) >= MIN_CONTEXT_SHARE * len(wanted):
+                favoured.update(self.model.number(s) for s in syllables if fold_term(s) in held)
+        favoured.discard(0)
+        return favoured
 
     def accented_words(self, text: str) -> list[str]:
         """The index words (`tiết_kiệm`) a query typed without diacritics most likely means.
@@ -127,40 +125,50 @@ class Suggester:
         Ranking gives these a small bonus: of two folded matches, the article with
         the usual reading of the words comes first.
         """
-        syllables = [t.text for t in _SYLLABLES(text)]
-        table = self.table()
-        return [word for word in self._accent(syllables) if table.get(fold_term(word), ("",))[0] == word]
+        reading = " ".join(self.restore(text))
+        return list(dict.fromkeys(t.text for t in _WORDS(reading)))
 
-    def suggest(self, text: str) -> str | None:
-        """A better query, or None when the query already reads as the index writes it."""
-        syllables = [t.text for t in _SYLLABLES(text)]
-        if not syllables:
-            return None
-        if has_diacritics(text):
-            return self._mended(text, syllables)
-        corrected = [self._correct(s) for s in syllables]
-        changed = corrected != syllables
-        suggestion = " ".join(word.replace("_", " ") for word in self._accent(corrected))
-        if not changed and fold(suggestion) == suggestion:  # nothing to add
-            return None
-        if suggestion.lower() == text.strip().lower():
-            return None
-        return suggestion
-
-    def _mended(self, text: str, syllables: list[str]) -> str | None:
-        """A query typed with diacritics, its slips corrected and nothing else changed.
+    def reading(self, text: str, context: Iterable[str] = ()) -> list[str]:
+        """What the suggestion proposes for `text`, syllable by syllable: slips
+        corrected, diacritics put back.
 
         A syllable typed with its diacritics was typed as meant, even when the
-        index lacks it (`chuẩn` in a small index is not a misspelling of `chua`);
-        a plain one among them may be a slip (`sinnh`). The rest stays as typed:
-        re-accenting it from the index would undo the user's own diacritics.
+        index lacks it (`chuẩn` in a small index is not a misspelling of `chua`).
+        A plain one the index lacks is a slip if it cannot be Vietnamese
+        (`sinnh`), or if the rest was typed with diacritics (`dân chuu`); in a
+        query typed plain, `sen` is a word this index does not have, left as typed.
         """
-        typed = [t.text for t in _ACCENTED(text)]
-        if len(typed) != len(syllables):  # the two tokenizers disagree: suggest nothing rather than garble
+        typed = typed_syllables(text)
+        accented = has_diacritics(text)
+        mended = [self._mend(s, accented) for s in typed]
+        slipped = frozenset(i for i, (a, b) in enumerate(zip(typed, mended)) if a != b)
+        return self.restore(" ".join(mended), context, slipped)
+
+    def _mend(self, syllable: str, accented_query: bool) -> str:
+        if has_diacritics(syllable):
+            return syllable
+        key = fold_term(syllable)
+        if not accented_query and syllable_shaped(key):
+            return syllable
+        fixed = self._correct(key)
+        return syllable if fixed == key else fixed
+
+    def suggest(self, text: str, context: Iterable[str] = ()) -> str | None:
+        """A better query, written as typed (quotes, minus signs, capitals) with its
+        syllables read again; None when the query already reads as the index writes it."""
+        text = standard_tones(nfc(text))
+        typed = typed_syllables(text)
+        if not typed:
             return None
-        self.table()
-        mended = []
-        for word, syllable in zip(typed, syllables):
-            fixed = syllable if has_diacritics(word) else self._correct(syllable)
-            mended.append(word if fixed == syllable else self._accented.get(fixed, (fixed,))[0])
-        return " ".join(mended) if mended != typed else None
+        reading = self.reading(text, context)
+        if reading == typed:
+            return None
+        matches = list(SYLLABLE.finditer(text))[: len(reading)]
+        parts, cursor = [], 0
+        for match, syllable in zip(matches, reading):
+            written = match.group(0)
+            parts.append(text[cursor : match.start()])
+            parts.append(syllable.capitalize() if written[:1].isupper() and not written.isupper() else syllable)
+            cursor = match.end()
+        parts.append(text[cursor:])
+        return "".join(parts)

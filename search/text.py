@@ -75,6 +75,20 @@ def fold_term(text: str) -> str:
     return _LONE_Y.sub(r"\1i", folded) if "y" in folded else folded
 
 
+# What a Vietnamese syllable looks like once folded: onset, vowel nucleus, final consonant.
+_SYLLABLE_SHAPE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+    r"(?:uye|uya|uyu|ieu|yeu|oai|oay|oeo|uay|uoi|uou|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ya|ye|[aeiouy])"
+    r"(?:ch|ng|nh|[cmnpt])?"
+)
+
+
+def syllable_shaped(folded: str) -> bool:
+    """Whether a folded, lowercase token could be written as a Vietnamese syllable
+    (`sen`, `ca`), unlike an abbreviation (`ubnd`) or a slip (`sinnh`)."""
+    return _SYLLABLE_SHAPE.fullmatch(folded) is not None
+
+
 def has_diacritics(text: str) -> bool:
     """True if folding would change the text: the user typed Vietnamese marks."""
     return fold(text) != text

@@ -22,7 +22,9 @@ def client(tmp_path_factory):
 
 def test_search_shape_with_facets(client) -> None:
     data = client.get("/api/search?q=tuyen+sinh+lop+10").get_json()
-    assert set(data) == {"query", "total", "page", "per_page", "sort", "results", "suggestion", "partial", "facets"}
+    assert set(data) == {
+        "query", "total", "page", "per_page", "sort", "results", "suggestion", "partial", "facets", "expansions"
+    }
     assert data["results"][0]["id"] == "tuyen-sinh"
     assert data["suggestion"] == "tuyển sinh lớp 10"
     assert {"value": "Giáo dục", "count": 1} in data["facets"]["category"]

@@ -404,8 +404,8 @@ def test_split_then_normalize_keeps_each_sentence_punctuation() -> None:
 
 
 def test_staff_can_add_an_abbreviation(tmp_path: Path) -> None:
-    shipped = (Path(__file__).resolve().parents[1] / "speech" / "data" / "abbreviations.tsv").read_text("utf-8")
-    extended = tmp_path / "abbreviations.tsv"
+    shipped = (Path(__file__).resolve().parents[1] / "speech" / "data" / "pronunciations.tsv").read_text("utf-8")
+    extended = tmp_path / "pronunciations.tsv"
     extended.write_text(shipped + "\n# thêm\nBQLDA\tBan Quản lý dự án\n", encoding="utf-8")
     normalizer = Normalizer.from_file(extended)
     assert normalizer("BQLDA tỉnh và UBND tỉnh") == "Ban Quản lý dự án tỉnh và Ủy ban nhân dân tỉnh"
@@ -439,12 +439,16 @@ def test_abbreviation_file_errors_name_the_line(content: str, message: str | Non
 
 
 def test_the_shipped_file_loads_and_documents_its_format() -> None:
-    path = Path(__file__).resolve().parents[1] / "speech" / "data" / "abbreviations.tsv"
+    path = Path(__file__).resolve().parents[1] / "speech" / "data" / "pronunciations.tsv"
     header = path.read_text("utf-8").split("\n\n")[0]
     assert "<TAB>" in header and "phân biệt chữ hoa/thường" in header
     table = Abbreviations.load(path)
     assert len(table.expansions) >= 100
+    # Meanings come from search's dictionary; speech's own readings win over them.
     assert table.expansions["UBND"] == "Ủy ban nhân dân"
+    assert table.expansions["ĐH"] == "đại học"  # the first of its two senses
+    assert table.expansions["EU"] == "e u"
+    assert "UBND" not in parse_tsv(path.read_text("utf-8"), str(path))  # no meaning kept twice
 
 
 def test_a_decomposed_or_bom_file_still_matches(tmp_path: Path) -> None:

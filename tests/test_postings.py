@@ -150,21 +150,3 @@ def test_array_cache_drops_the_least_recently_used_past_its_size() -> None:
     get("a"), get("b"), get("a"), get("c")  # 300 bytes: "b", the least recently used, goes
     get("a"), get("c"), get("b")
     assert computed == ["a", "b", "c", "b"]
-
-
-def test_suggestion_table_read_by_segment_equals_the_merged_readers(searcher) -> None:
-    """The table is summed segment by segment (5x faster); it must be what the
-    merged reader's own lexicon says, ties in lexicon order included."""
-    from search.schema import TEXT_FIELDS
-    from search.suggest import Suggester
-    from search.text import fold_term
-
-    reader = searcher.reader()
-    expected: dict[str, tuple[str, int]] = {}
-    for name in TEXT_FIELDS:
-        for raw, info in reader.iter_field(name):
-            term, df = raw.decode(), info.doc_frequency()
-            if fold_term(term) not in expected or expected[fold_term(term)][1] < df:
-                expected[fold_term(term)] = (term, df)
-    assert Suggester(reader).table() == expected
-    assert any(df > 1 for _, df in expected.values())

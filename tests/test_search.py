@@ -38,11 +38,16 @@ def write_articles(path: Path, articles=ARTICLES) -> Path:
     return path
 
 
+def build_store(root: Path, articles) -> IndexStore:
+    """A small real index of `articles` in `root`."""
+    store = IndexStore(root / "ix")
+    build([str(write_articles(root / "a.jsonl", articles))], store, jobs=1)
+    return store
+
+
 def engine_of(tmp_path: Path, articles) -> SearchEngine:
     """A search engine over a small index of `articles`, built for one test."""
-    store = IndexStore(tmp_path / "ix")
-    build([str(write_articles(tmp_path / "a.jsonl", articles))], store, jobs=1)
-    return SearchEngine(store)
+    return SearchEngine(build_store(tmp_path, articles))
 
 
 @pytest.fixture(scope="module")

@@ -35,12 +35,13 @@ def test_every_accented_form_of_a_folded_syllable_is_found(text, terms, expected
 
 def test_patterns_from_the_index_vocabulary_find_the_same_spans(tmp_path) -> None:
     from index.build import build
+    from search.ngrams import SyllableModel
     from search.store import IndexStore
     from tests.test_search import ARTICLES, write_articles
 
     store = IndexStore(tmp_path / "ix")
     build([str(write_articles(tmp_path / "a.jsonl", ARTICLES))], store, jobs=1)
-    prepared = Highlighter(store.current().open().reader())
+    prepared = Highlighter(SyllableModel.load(store.current().path))
     prepared.prepare()
     for _, title, body, _, _ in ARTICLES:
         for terms in ({"dan", "chu"}, {"lop", "hoc"}, {"thong", "xe", "cau"}, {"script"}):

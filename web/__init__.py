@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -9,6 +10,7 @@ from flask import Flask
 from search.engine import SearchEngine
 from search.paths import data_dir, default_index_dir
 from search.store import IndexStore
+from search.synonyms import SYNONYMS_FILE, StaffSynonyms
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -46,7 +48,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False
-    app.extensions["bantin.engine"] = SearchEngine(IndexStore(app.config["INDEX_DIR"]))
+    # The same file `bantin search` and `bantin index stats` read: <data folder>/synonyms.txt.
+    synonyms = StaffSynonyms(Path(app.instance_path) / SYNONYMS_FILE)
+    app.extensions["bantin.engine"] = SearchEngine(IndexStore(app.config["INDEX_DIR"]), synonyms=synonyms)
 
     proxy.register(app)
     app.register_blueprint(search_pages.blueprint)

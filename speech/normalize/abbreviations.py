@@ -1,4 +1,9 @@
-"""Abbreviations staff can extend: a TSV file read once, matched as whole words.
+"""Abbreviations read aloud: the shared dictionary's full names, and speech's own readings.
+
+What an abbreviation means (`UBND`: `Ủy ban nhân dân`) is kept once, in the
+dictionary search owns (search/abbreviations.py); this module reads it and
+adds the readings only speech needs (speech/data/pronunciations.tsv: `ASEAN`
+read `A-xê-an`, `EU` read `e u`), which win over the dictionary's.
 
 The table is compiled into one regular expression shaped like a trie of the
 keys (shared prefixes factored out) so that a few hundred entries cost about
@@ -12,9 +17,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from search.abbreviations import dictionary
 from search.text import nfc
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "abbreviations.tsv"
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "pronunciations.tsv"
 
 
 class AbbreviationFileError(ValueError):
@@ -66,8 +72,9 @@ class Abbreviations:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> "Abbreviations":
+        """The dictionary's meanings, then `path`'s readings over them."""
         # utf-8-sig: a byte-order mark left by a Windows editor is not part of the first key.
-        return cls.from_pairs(parse_tsv(path.read_text(encoding="utf-8-sig"), str(path)))
+        return cls.from_pairs({**meanings(), **parse_tsv(path.read_text(encoding="utf-8-sig"), str(path))})
 
     def expand(self, text: str) -> str:
         """Replace every abbreviation; a dot ending both key and sentence is kept as the full stop."""
@@ -86,6 +93,23 @@ class Abbreviations:
 
 
 _LINE_END = re.compile(r"[ \t]*(?:\n|$)")
+
+
+def meanings() -> dict[str, str]:
+    """Each spelling in the shared dictionary -> its full name (the first sense, if several).
+
+    Spellings that cannot be read by this table (not starting with a letter)
+    and full names holding digits (which the later passes would read again)
+    are left to the other passes.
+    """
+    pairs: dict[str, str] = {}
+    for name in dictionary():
+        if any(ch.isdigit() for ch in name.full):
+            continue
+        for form in name.forms[:-1]:
+            if form[:1].isalpha():
+                pairs.setdefault(form, name.full)
+    return pairs
 
 
 def parse_tsv(content: str, source: str) -> dict[str, str]:
