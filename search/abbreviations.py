@@ -35,7 +35,7 @@ from functools import cache
 from pathlib import Path
 
 from search.analysis import folded_analyzer
-from search.text import fold, nfc, syllable_shaped
+from search.text import fold, nfc, plain_syllable_shaped
 
 DICTIONARY = Path(__file__).resolve().parent / "data" / "abbreviations.txt"
 MINED_FILE = "abbreviations.json"
@@ -247,8 +247,9 @@ def _abbreviated(form: str) -> bool:
 
 
 def wordlike(key: tuple[str, ...]) -> bool:
-    """A one-syllable spelling that Vietnamese also writes as a word, or a single letter."""
-    return len(key) == 1 and (len(key[0]) < 2 or syllable_shaped(key[0]))
+    """A one-syllable spelling that Vietnamese also writes as a word (`ca`, `tư`: `tu`
+    once folded), or a single letter; `eu` is not (only `êu` is a word)."""
+    return len(key) == 1 and (len(key[0]) < 2 or plain_syllable_shaped(key[0]))
 
 
 @dataclass(frozen=True)

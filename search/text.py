@@ -83,6 +83,20 @@ _SYLLABLE_SHAPE = re.compile(
 )
 
 
+# The same, for a syllable written with no mark at all: `ca`, `tu`, but not `eu`
+# (only `êu` is Vietnamese), so `EU` is never taken for a word.
+_PLAIN_SYLLABLE_SHAPE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+    r"(?:uya|uyu|oai|oay|oao|oeo|ai|ao|au|ay|eo|ia|iu|oa|oe|oi|oo|ua|ui|uy|[aeiouy])"
+    r"(?:ch|ng|nh|[cmnpt])?"
+)
+
+
+def plain_syllable_shaped(folded: str) -> bool:
+    """Whether a lowercase token with no marks could be a Vietnamese syllable written so."""
+    return _PLAIN_SYLLABLE_SHAPE.fullmatch(folded) is not None
+
+
 def syllable_shaped(folded: str) -> bool:
     """Whether a folded, lowercase token could be written as a Vietnamese syllable
     (`sen`, `ca`), unlike an abbreviation (`ubnd`) or a slip (`sinnh`)."""

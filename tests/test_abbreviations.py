@@ -32,6 +32,8 @@ ARTICLES = [
     ("quy-4", "QHTND tổng kết năm", "QHTND tổng kết hoạt động cho vay.", "Kinh tế", "2024-06-04"),
     ("so-tai-nguyen", "Sở Tài nguyên và Môi trường cấp phép khai thác cát", "Sở Tài nguyên và Môi trường thanh tra các mỏ cát.", "Kinh tế", "2024-06-05"),
     ("thu-duc", "Thành phố Thủ Đức xây trường học mới", "Thành phố Thủ Đức khởi công ba trường học.", "Giáo dục", "2024-06-06"),
+    ("eu", "EU họp thượng đỉnh về thương mại", "Các nước EU bàn chính sách thương mại chung.", "Thế giới", "2024-06-07"),
+    ("ca-si", "Ca sĩ trẻ ra mắt album", "Ca sĩ biểu diễn tại nhà hát thành phố.", "Văn hóa", "2024-06-08"),
 ]
 
 
@@ -72,6 +74,14 @@ def test_an_ambiguous_abbreviation_takes_the_sense_the_query_points_to(engine) -
     assert ids(engine, "ĐH Bách khoa") == ["dai-hoc"]
     assert ids(engine, "DH Dang bo") == ["dai-hoi"]
     assert {"dai-hoc", "dai-hoi"} <= set(ids(engine, "ĐH"))
+
+
+def test_a_spelling_that_is_also_a_word_is_expanded_only_when_it_cannot_be_one(engine) -> None:
+    # `EU` is no Vietnamese word (only `êu` is): searched for `liên minh châu Âu`.
+    assert ids(engine, "liên minh châu âu thượng đỉnh") == ["eu"]
+    # `ca` is one (`ca sĩ`): typed lowercase it is the word, and `công an` never finds it.
+    assert ids(engine, "ca sĩ") == ["ca-si"]
+    assert "ca-si" not in ids(engine, "công an")
 
 
 def test_expansions_are_reported(engine, store) -> None:
