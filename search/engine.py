@@ -276,6 +276,16 @@ class SearchEngine:
                               partial=bool(plan.unknown))
         limit = page * per_page
         ranked, partial = live.ranker.best(plan, self.weights, filters, limit, sort, closeness)
+        if plan.guessed and ranked.top:
+            # A query typed without diacritics is read again with its first results
+            # as context, as the suggestion is (the articles sought say how its
+            # syllables are accented), and ranked again if that reading differs.
+            context = self._context(live, ranked.top[:CONTEXT_RESULTS])
+            words = live.suggester.accented_words(" ".join(parsed.plain + parsed.phrases), context)
+            if words != list(plan.guessed):
+                plan = build_plan(parsed, live.searcher.reader(), self.weights, lambda _: words,
+                                  live.expander(self.synonyms))
+                ranked, partial = live.ranker.best(plan, self.weights, filters, limit, sort, closeness)
         if partial and plan.long:
             # A long query is ranked on any word; say so only if no article has them all.
             partial = not len(live.ranker.matched(plan, False, filters))

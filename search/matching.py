@@ -145,6 +145,8 @@ class QueryPlan:
     groups: tuple[Group, ...] = ()
     # Other spellings of several syllables, marked in snippets as phrases.
     highlight_phrases: frozenset[tuple[str, ...]] = frozenset()
+    # The likely accented words given a bonus, for a query typed without diacritics.
+    guessed: tuple[str, ...] = ()
 
     @property
     def searchable(self) -> bool:
@@ -334,7 +336,8 @@ def build_plan(
         evidence.extend(Evidence(ALL_ACCENTED, s, weights.exact_syllable) for s in _exact_syllables(typed))
         for word in words:
             evidence.extend(Evidence(name, word, w * weights.exact_word) for name, w in field_weights.items())
-    elif guess_words is not None and not is_long:
+    guessed: list[str] = []
+    if not accented and guess_words is not None and not is_long:
         guessed = list(dict.fromkeys(guess_words(typed)))
         for word in guessed:
             evidence.extend(Evidence(name, word, w * weights.guessed_word) for name, w in field_weights.items())
@@ -380,5 +383,6 @@ def build_plan(
         ordered=() if is_long else tuple(slots),
         groups=tuple(groups),
         highlight_phrases=frozenset(a for a in other_spellings if len(a) > 1),
+        guessed=tuple(guessed),
     )
     return replace(plan, long=is_long and plan.can_loosen, semantic=is_long and accented)

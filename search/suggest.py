@@ -119,13 +119,13 @@ class Suggester:
         favoured.discard(0)
         return favoured
 
-    def accented_words(self, text: str) -> list[str]:
+    def accented_words(self, text: str, context: Iterable[str] = ()) -> list[str]:
         """The index words (`tiết_kiệm`) a query typed without diacritics most likely means.
 
         Ranking gives these a small bonus: of two folded matches, the article with
         the usual reading of the words comes first.
         """
-        reading = " ".join(self.restore(text))
+        reading = " ".join(self.restore(text, context))
         return list(dict.fromkeys(t.text for t in _WORDS(reading)))
 
     def reading(self, text: str, context: Iterable[str] = ()) -> list[str]:

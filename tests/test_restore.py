@@ -100,3 +100,22 @@ def test_a_generation_without_the_table_still_opens(tmp_path) -> None:
     (generation.path / NGRAMS_FILE).unlink()
     page = SearchEngine(own).search("tiet kiem dien")
     assert page.total >= 2 and page.suggestion is None
+
+
+def test_the_ranking_reads_a_plain_query_again_with_its_results(store, monkeypatch) -> None:
+    engine = SearchEngine(store)
+    engine.warm(wait=True)
+    live = engine._current()
+    calls: list[list[str]] = []
+    first = live.suggester.accented_words
+
+    def spy(text: str, context=()) -> list[str]:
+        calls.append(list(context))
+        return first(text, context)
+
+    monkeypatch.setattr(live.suggester, "accented_words", spy)
+    assert engine.search("tiet kiem dien").results[0].id in {"dien-1", "dien-2"}
+    assert calls[0] == [] and any("Tiết kiệm điện" in text for text in calls[-1])
+    calls.clear()
+    engine.search("tiết kiệm điện")  # typed with diacritics: nothing to guess
+    assert calls == []
