@@ -268,9 +268,8 @@ class SearchEngine:
         empty = SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort)
         if parsed.empty:
             return empty
-        plan = build_plan(
-            parsed, live.searcher.reader(), self.weights, live.suggester.accented_words, live.expander(self.synonyms)
-        )
+        expander = live.expander(self.synonyms)
+        plan = build_plan(parsed, live.searcher.reader(), self.weights, live.suggester.accented_words, expander)
         if not plan.searchable:
             return SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort,
                               partial=bool(plan.unknown))
@@ -283,8 +282,7 @@ class SearchEngine:
             context = self._context(live, ranked.top[:CONTEXT_RESULTS])
             words = live.suggester.accented_words(" ".join(parsed.plain + parsed.phrases), context)
             if words != list(plan.guessed):
-                plan = build_plan(parsed, live.searcher.reader(), self.weights, lambda _: words,
-                                  live.expander(self.synonyms))
+                plan = build_plan(parsed, live.searcher.reader(), self.weights, lambda _: words, expander)
                 ranked, partial = live.ranker.best(plan, self.weights, filters, limit, sort, closeness)
         if partial and plan.long:
             # A long query is ranked on any word; say so only if no article has them all.

@@ -146,7 +146,7 @@ class Ranker:
             return self.columns.postings(ALL_FOLDED, spelling[0]).ids
         return _query_docs(self.searcher, Phrase(PHRASES, list(spelling)))
 
-    def typed_docs(self, group: Group) -> np.ndarray:
+    def _typed_docs(self, group: Group) -> np.ndarray:
         """Documents holding the name's syllables as typed (anywhere, as a plain query matches)."""
         typed = sorted((self.columns.postings(ALL_FOLDED, s).ids for s in group.typed), key=len)
         ids = typed[0]
@@ -156,7 +156,7 @@ class Ranker:
 
     def group_docs(self, group: Group) -> np.ndarray:
         """Documents holding the name in some spelling: the typed syllables anywhere, another as a phrase."""
-        return _union([self.typed_docs(group), *(self._phrase_docs(a) for a in group.alternatives)])
+        return _union([self._typed_docs(group), *(self._phrase_docs(a) for a in group.alternatives)])
 
     def _read_title_syllables(self, docnum: int) -> tuple[str, ...]:
         title = self.searcher.stored_fields(docnum).get("title") or ""
@@ -208,11 +208,7 @@ class Ranker:
 
     def scores(self, plan: QueryPlan, ids: np.ndarray, weights: Weights) -> np.ndarray:
         """BM25F score of each document of `ids` (sorted), all evidence summed."""
-        dense = np.zeros(self.columns.size, dtype=np.float32)
-        for item in plan.evidence:
-            docs, scores = self.contribution(item.field, item.term, weights)
-            if len(docs):
-                dense[docs] += item.boost * scores
+        dense = self._holding(plan.evidence, weights)
         for group in plan.groups:
             # A document is scored by the best spelling of the name it holds: the
             # typed one's evidence is in plan.evidence already, so another spelling

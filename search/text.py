@@ -75,21 +75,15 @@ def fold_term(text: str) -> str:
     return _LONE_Y.sub(r"\1i", folded) if "y" in folded else folded
 
 
-# What a Vietnamese syllable looks like once folded: onset, vowel nucleus, final consonant.
-_SYLLABLE_SHAPE = re.compile(
-    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
-    r"(?:uye|uya|uyu|ieu|yeu|oai|oay|oeo|uay|uoi|uou|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ya|ye|[aeiouy])"
-    r"(?:ch|ng|nh|[cmnpt])?"
-)
-
-
-# The same, for a syllable written with no mark at all: `ca`, `tu`, but not `eu`
-# (only `êu` is Vietnamese), so `EU` is never taken for a word.
-_PLAIN_SYLLABLE_SHAPE = re.compile(
-    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
-    r"(?:uya|uyu|oai|oay|oao|oeo|ai|ao|au|ay|eo|ia|iu|oa|oe|oi|oo|ua|ui|uy|[aeiouy])"
-    r"(?:ch|ng|nh|[cmnpt])?"
-)
+# What a Vietnamese syllable looks like once folded: onset, vowel nucleus, final
+# consonant. Written with no mark at all, fewer nuclei are possible: `ca`, `tu`,
+# but not `eu` (only `êu` is Vietnamese), so `EU` is never taken for a word.
+_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+_CODA = r"(?:ch|ng|nh|[cmnpt])?"
+_PLAIN_NUCLEI = "uya|uyu|oai|oay|oao|oeo|ai|ao|au|ay|eo|ia|iu|oa|oe|oi|oo|ua|ui|uy"
+_FOLDED_NUCLEI = "uye|uya|uyu|ieu|yeu|oai|oay|oeo|uay|uoi|uou|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ya|ye"
+_SYLLABLE_SHAPE = re.compile(f"{_ONSET}(?:{_FOLDED_NUCLEI}|[aeiouy]){_CODA}")
+_PLAIN_SYLLABLE_SHAPE = re.compile(f"{_ONSET}(?:{_PLAIN_NUCLEI}|[aeiouy]){_CODA}")
 
 
 def plain_syllable_shaped(folded: str) -> bool:

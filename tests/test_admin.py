@@ -191,6 +191,7 @@ def test_a_cookie_replayed_after_sign_out_is_refused(app, client, instance) -> N
     job = replay(app, copied).post("/admin/jobs", data={"csrf_token": token, "kind": "build"})
     assert job.status_code == 303 and job.headers["Location"].startswith("/admin/login")
     assert not (instance / "admin" / "job.json").exists()  # nothing ran
+    assert (instance / "admin" / "sessions.sqlite3").stat().st_mode & 0o777 == 0o600
     refused = [e for e in audit_lines(instance) if e["action"] == "session-refused"]
     assert len(refused) == 3 and {e["user"] for e in refused} == {"lan"}
     assert all(e["client"] == "127.0.0.1" and "đã đăng xuất" in e["result"] for e in refused)

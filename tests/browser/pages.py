@@ -39,3 +39,20 @@ def open_fold(page, summary: str) -> None:
     fold = page.locator("details", has=page.locator(":scope > summary", has_text=summary)).first
     if not fold.evaluate("d => d.open"):
         fold.locator(":scope > summary").click()
+
+
+CLOSED_FOLD = "() => document.activeElement.tagName === 'SUMMARY' && !document.activeElement.parentElement.open"
+
+
+def tab_through(page, state: str, limit: int = 60, open_folds: bool = False) -> list:
+    """Press Tab until focus comes back to the page; `state` at every stop. With
+    `open_folds`, Enter opens each closed <details> reached, as a keyboard user would."""
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement === document.body"):
+            break
+        if open_folds and page.evaluate(CLOSED_FOLD):
+            page.keyboard.press("Enter")
+        stops.append(page.evaluate(state))
+    return stops

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.pages import ARTICLE, DEFAULT_PX, root_font_px, wait_for_display
+from tests.browser.pages import ARTICLE, DEFAULT_PX, root_font_px, tab_through, wait_for_display
 
 pytestmark = pytest.mark.browser
 
@@ -30,18 +30,6 @@ FOCUS_STATE = """() => {
 }"""
 
 
-def tab_through(page, limit: int = 60) -> list[dict]:
-    """Press Tab until focus comes back to the page; the state at every stop."""
-    stops = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        state = page.evaluate(FOCUS_STATE)
-        if state["tag"] == "body":
-            break
-        stops.append(state)
-    return stops
-
-
 def assert_focus_always_shown(stops: list[dict]) -> None:
     for stop in stops:
         assert stop["outline"] >= 2, f"no visible focus on {stop}"
@@ -51,7 +39,7 @@ def assert_focus_always_shown(stops: list[dict]) -> None:
 def test_article_page_by_keyboard(visitor) -> None:
     page = visitor.page
     page.goto(f"/articles/{ARTICLE}?q=tuyen+sinh")
-    stops = tab_through(page)
+    stops = tab_through(page, FOCUS_STATE)
     names = [stop["name"] for stop in stops]
 
     assert names[0] == "Bỏ qua, đến nội dung chính"
@@ -94,7 +82,7 @@ def test_results_page_by_keyboard(visitor) -> None:
     page = visitor.page
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto("/search?q=tinh")
-    stops = tab_through(page, limit=80)
+    stops = tab_through(page, FOCUS_STATE, limit=80)
     hrefs = [stop["href"] for stop in stops]
     assert any(stop["id"] == "q" for stop in stops)
     assert any(href.startswith("/articles/") for href in hrefs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.pages import LARGEST_FONT, PAGES
+from tests.browser.pages import LARGEST_FONT, PAGES, tab_through
 
 pytestmark = pytest.mark.browser
 
@@ -19,18 +19,13 @@ STARTS = """() => {
   return {title: top(document.querySelector('.reader h1')), text: top(text), screen: innerHeight};
 }"""
 
-# The focused control, named as a screen reader would name it, and whether it is a
-# closed fold (a <summary> whose <details> is shut).
-FOCUSED = """() => {
+# The focused control, named as a screen reader would name it.
+FOCUSED_NAME = """() => {
   const el = document.activeElement;
   const label = el.labels && el.labels[0] ? el.labels[0].textContent : '';
   const search = el.type === 'search' ? 'ô tìm kiếm' : '';
   const name = search || el.getAttribute('aria-label') || label || el.textContent || el.value || '';
-  return {
-    tag: el.tagName.toLowerCase(),
-    name: name.trim().replace(/\\s+/g, ' '),
-    closedFold: el.tagName === 'SUMMARY' && !el.parentElement.open,
-  };
+  return name.trim().replace(/\\s+/g, ' ');
 }"""
 
 # Every control the article page reached by Tab before the display settings and the
@@ -97,26 +92,12 @@ def test_at_400_percent_zoom_the_text_starts_within_four_screens(make_visitor) -
     assert starts["text"] < 4, starts
 
 
-def reached_by_tab(page, limit: int = 80) -> list[str]:
-    """Names of the controls Tab reaches, opening each closed fold with Enter on the way."""
-    names = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED)
-        if focused["tag"] == "body":
-            break
-        names.append(focused["name"])
-        if focused["closedFold"]:
-            page.keyboard.press("Enter")
-    return names
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
 def test_every_control_reached_before_is_reached_now(make_visitor, javascript: bool) -> None:
     visitor = make_visitor(viewport={"width": 320, "height": 640}, java_script_enabled=javascript)
     visitor.prefer(font=LARGEST_FONT)
     visitor.page.goto(ARTICLE_PAGE)
-    names = reached_by_tab(visitor.page)
+    names = tab_through(visitor.page, FOCUSED_NAME, limit=80, open_folds=True)
     expected = REACHED_BEFORE_WITH_SCRIPT if javascript else REACHED_BEFORE
     assert expected - set(names) == set(), names
     # The folds are named, and the text-size buttons come before them, one tap away.
@@ -138,17 +119,8 @@ def test_enter_opens_the_display_fold(visitor) -> None:
 
 def ring_cut_by_the_edge(page) -> list[dict]:
     """Tab through the page from the top, opening folds; each stop whose focus ring leaves the screen."""
-    cut = []
-    for _ in range(80):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement === document.body"):
-            break
-        if page.evaluate("document.activeElement.tagName === 'SUMMARY' && !document.activeElement.parentElement.open"):
-            page.keyboard.press("Enter")
-        ring = page.evaluate(RING_IN_VIEW)
-        if ring["top"] < 0 or ring["bottom"] > ring["height"]:
-            cut.append(ring)
-    return cut
+    rings = tab_through(page, RING_IN_VIEW, limit=80, open_folds=True)
+    return [ring for ring in rings if ring["top"] < 0 or ring["bottom"] > ring["height"]]
 
 
 @pytest.mark.parametrize("margin", [True, False], ids=["site", "without-scroll-margin"])

@@ -58,16 +58,20 @@ class SessionStore:
     ) -> None:
         self.path = path
         self.clock = clock
+        self._ready = False
         self.lifetime_s = lifetime_s
         self.idle_s = idle_s
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._ready:  # once per process: the file, its mode and its table
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.touch(mode=0o600)
+            with closing(sqlite3.connect(self.path, timeout=10, isolation_level=None)) as db:
+                db.execute(SCHEMA)
+            self._ready = True
         with closing(sqlite3.connect(self.path, timeout=10, isolation_level=None)) as db:
-            db.execute(SCHEMA)
             yield db
-        self.path.chmod(0o600)
 
     def create(self, user: str, fingerprint: str) -> str:
         """A new session for `user`; the id returned goes into the cookie and nowhere else."""
