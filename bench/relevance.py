@@ -16,6 +16,8 @@ import argparse
 import hashlib
 import json
 import math
+import os
+import re
 import statistics
 import sys
 import time
@@ -124,11 +126,36 @@ def evaluate(docs: Path, queries_file: Path, max_queries: int = 0, baseline: boo
     return {"bantin": bantin, "baseline": base, "docs": count, "queries": len(queries)}
 
 
+_DOCS_NAMED = re.compile(r"Documents:\s*`([^`]+\.jsonl)`")
+
+
+def query_files(eval_dir: Path) -> list[tuple[Path, Path]]:
+    """(queries, docs) of every query file under `eval_dir`.
+
+    A set is its docs.jsonl and query files beside it, or query files over
+    another set's documents, named in its README (`Documents: `../x/docs.jsonl``,
+    as eval/abbreviations does); a set with neither is reported and skipped.
+    """
+    pairs = []
+    for folder in sorted(p for p in eval_dir.iterdir() if p.is_dir()):
+        docs = folder / "docs.jsonl"
+        readme = folder / "README.md"
+        if not docs.exists() and readme.exists():
+            named = _DOCS_NAMED.search(readme.read_text(encoding="utf-8"))
+            docs = Path(os.path.normpath(folder / named.group(1))) if named else docs
+        files = sorted([*folder.glob("queries*.jsonl"), *folder.glob("controls*.jsonl")])
+        if files and not docs.exists():
+            print(f"{folder}: no docs.jsonl and none named in README.md; skipped", file=sys.stderr)
+            continue
+        pairs.extend((queries, docs) for queries in files)
+    return pairs
+
+
 def evaluate_all(eval_dir: Path) -> None:
     """Every query file of every set under `eval_dir`, as one table (what `make bench` prints)."""
     rows = []
-    for queries_file in sorted(eval_dir.glob("*/queries*.jsonl")):
-        result = evaluate(queries_file.parent / "docs.jsonl", queries_file)
+    for queries_file, docs in query_files(eval_dir):
+        result = evaluate(docs, queries_file)
         name = f"{queries_file.parent.name}/{queries_file.stem}"
         rows.append((name, result))
         print(json.dumps({"set": name, **result}, ensure_ascii=False), flush=True)

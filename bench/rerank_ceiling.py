@@ -38,18 +38,19 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from whoosh.searching import Searcher
 
-from bench.relevance import REPO, ensure_index
+from bench.relevance import REPO, ensure_index, query_files
 
 from index.vectors import fill
 from search import dense as meaning
 from search.analysis import folded_analyzer
 from search.matching import DEFAULT_WEIGHTS, QueryPlan, build_plan
+from search.ngrams import SyllableModel
 from search.postings import Columns
 from search.query import parse_query
 from search.ranking import Filters, Ranker
 from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TITLE_BIGRAMS, folded
+from search.store import Generation
 from search.suggest import Suggester
 
 _SYLLABLES = folded_analyzer()
@@ -84,12 +85,13 @@ def _longest_run(query: list[str], text: list[str]) -> int:
 class Describer:
     """Ranks with Bantin's own code and describes each candidate, on one index."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, generation: Generation) -> None:
+        searcher = generation.open().searcher()
         self.searcher = searcher
         self.reader = searcher.reader()
         self.columns = Columns(self.reader)
         self.ranker = Ranker(searcher, self.columns)
-        self.guess = Suggester(self.reader).accented_words
+        self.guess = Suggester(SyllableModel.load(generation.path) or SyllableModel.empty()).accented_words
 
     def top(self, text: str, depth: int) -> tuple[QueryPlan, list[tuple[int, float]]]:
         """The plan and the first `depth` (docnum, score), as a results page has them."""
@@ -218,13 +220,12 @@ def main() -> None:
     wanted = {s for s in args.sets.split(",") if s}
     results = {}
     describers: dict[Path, Describer] = {}
-    for queries_file in sorted(args.eval.glob("*/queries*.jsonl")):
+    for queries_file, docs in query_files(args.eval):
         name = f"{queries_file.parent.name}/{queries_file.stem}"
         if wanted and name not in wanted:
             continue
-        docs = queries_file.parent / "docs.jsonl"
         if docs not in describers:
-            describers[docs] = Describer(ensure_index(docs, "bantin").current().open().searcher())
+            describers[docs] = Describer(ensure_index(docs, "bantin").current())
         queries = [json.loads(line) for line in queries_file.read_text(encoding="utf-8").splitlines() if line.strip()]
         dense = article_vectors(docs) if args.dense else None
         results[name] = ceiling(candidates(describers[docs], queries, args.depth, dense), len(queries), args.dense)

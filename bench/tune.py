@@ -20,7 +20,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-from bench.relevance import REPO, ensure_index
+from bench.relevance import REPO, ensure_index, query_files
 from search.engine import SearchEngine
 from search.matching import DEFAULT_WEIGHTS, Weights
 
@@ -31,8 +31,7 @@ INTEGER_STEPS = (-2, -1, 1, 2)
 def load(eval_dir: Path, max_queries: int) -> list[tuple[str, SearchEngine, list[dict], list[dict]]]:
     sets = []
     engines: dict[Path, SearchEngine] = {}
-    for queries_file in sorted(eval_dir.glob("*/queries*.jsonl")):
-        docs = queries_file.parent / "docs.jsonl"
+    for queries_file, docs in query_files(eval_dir):
         if docs not in engines:
             engines[docs] = SearchEngine(ensure_index(docs, "bantin"))
             engines[docs].warm(wait=True)

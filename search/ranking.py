@@ -289,11 +289,16 @@ class Ranker:
 
     def _in_title_order(self, plan: QueryPlan, ids: np.ndarray, order: np.ndarray, depth: int) -> np.ndarray:
         """Short queries: among the first `depth`, titles that hold the typed
-        syllables in the order typed come first, each group in score order.
+        syllables in the order typed come first, then titles that hold them all
+        in another order, each group in score order.
 
         Vietnamese grammar is word order (`nhà tổ chức` is not `tổ chức ... nhà`),
         and people type a headline's words in the order they remember them.
-        Bigrams reward only neighbours; this keeps the order across gaps.
+        Bigrams reward only neighbours; this keeps the order across gaps. A title
+        holding every word the user typed (in any spelling of a name) is about
+        all of them, where BM25 would put a shorter title holding fewer first:
+        `tphcm xuân công` finds "Kim Xuân, Công Ninh ... Nhà hát Kịch TPHCM"
+        before "Cao thủ Vịnh Xuân đến TP HCM".
         """
         head = order[:depth]
         # Only titles holding every syllable are read: their postings are already cached.
@@ -302,18 +307,21 @@ class Ranker:
             if len(slot) == 1:
                 for syllable in slot[0]:
                     holders = _intersect(holders, self.columns.postings(folded("title"), syllable).ids)
-        ordered = np.isin(ids[head], holders)
+        covered = np.isin(ids[head], holders)
+        ordered = np.zeros_like(covered)
         # Of titles in order, those holding every name as typed come before those
         # holding another spelling of one (`Ủy ban nhân dân` before `UBND`, for
         # `ủy ban nhân dân tỉnh khen thưởng`); a slot's first spelling is the typed one.
-        as_typed = np.zeros_like(ordered)
+        as_typed = np.zeros_like(covered)
         typed_slots = tuple(slot[:1] for slot in plan.ordered)
-        for n in np.flatnonzero(ordered):
+        for n in np.flatnonzero(covered):
             title = self._title_syllables(int(ids[head[n]]))
-            ordered[n] = _in_order(plan.ordered, title)
+            covered[n] = all(any(_find(title, spelling, 0) >= 0 for spelling in slot) for slot in plan.ordered)
+            ordered[n] = covered[n] and _in_order(plan.ordered, title)
             as_typed[n] = ordered[n] and _in_order(typed_slots, title)
         other = ordered & ~as_typed
-        return np.concatenate([head[as_typed], head[other], head[~ordered], order[depth:]])
+        unordered = covered & ~ordered
+        return np.concatenate([head[as_typed], head[other], head[unordered], head[~covered], order[depth:]])
 
     def _exact_title_first(self, plan: QueryPlan, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
         """A pasted headline finds its article first: among the best few, a title

@@ -149,6 +149,24 @@ def test_a_title_with_the_words_in_the_order_typed_comes_first(tmp_path: Path, q
     assert ids(engine.search(query)) == ["tang-cuong", "gia-tang"]
 
 
+@pytest.mark.parametrize("query", ["cong xuan tphcm", "công xuân thành phố hồ chí minh"])
+def test_a_title_holding_every_word_typed_comes_before_a_shorter_one_holding_fewer(tmp_path: Path, query: str) -> None:
+    # The title holds every word (the city in another spelling, for the second
+    # query) but not in the order typed; the short title holds fewer of them.
+    articles = [
+        ("hoai-linh", "Hoài Linh, Kim Xuân, Công Ninh đến ủng hộ Ngọc Trinh kiện Nhà hát Kịch TPHCM",
+         "Nhiều nghệ sĩ có mặt.", "", None),
+        ("vinh-xuan", "Cao thủ Vịnh Xuân đến TP HCM",
+         "Mùa xuân, ông công bố lịch đấu ở TP HCM: công khai, công bằng, xuân này TP HCM có võ.", "", None),
+        ("khac", "Trận đấu võ ở Hà Nội", "Không liên quan.", "", None),
+    ]
+    engine = engine_of(tmp_path, articles)
+    assert ids(engine.search(query)) == ["hoai-linh", "vinh-xuan"]
+    # by the words' scores alone, the short title would come first
+    engine.weights = replace(engine.weights, title_order_depth=0)
+    assert ids(engine.search(query)) == ["vinh-xuan", "hoai-linh"]
+
+
 @pytest.mark.parametrize("query, expected", [("bà con", "ba-huyen"), ("bá con", "ba-tuoc"), ("Ba con vùng", "ba-so")])
 def test_a_syllable_typed_with_its_diacritics_matches_that_syllable_first(tmp_path: Path, query, expected) -> None:
     articles = [
