@@ -34,7 +34,7 @@ from search import segmenter
 from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, TITLE_BIGRAMS, folded, from_stored
 from search.snippets import Highlighter, match_spans, snippet
 from search.store import POINTER, Generation, IndexMissing, IndexStore
-from search.suggest import Suggester
+from search.suggest import Context, Suggester
 from search.synonyms import StaffSynonyms
 
 MAX_PER_PAGE = 100
@@ -310,13 +310,15 @@ class SearchEngine:
         )
 
     @staticmethod
-    def _context(live: _Live, top: list[tuple[int, float]]) -> list[str]:
-        """The titles and leads of the first results: how the articles sought write the query's words."""
-        texts = []
+    def _context(live: _Live, top: list[tuple[int, float]]) -> Context:
+        """The first results' titles, leads and whole texts: how the articles sought write the query's words."""
+        heads, texts = [], []
         for docnum, _ in top:
             fields = live.searcher.stored_fields(docnum)
-            texts.extend([fields.get("title") or "", fields.get("lead") or ""])
-        return texts
+            parts = [fields.get(name) or "" for name in ("title", "lead", "body")]
+            heads.extend(parts[:2])
+            texts.append("\n".join(parts))
+        return Context(tuple(heads), tuple(texts))
 
     def reading(self, text: str) -> str:
         """The accented reading search gives `text` (the suggestion's, even when it equals the query)."""

@@ -17,6 +17,7 @@ they meant, and it is context for its neighbours.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,8 +30,6 @@ _LOG_BACKOFF = math.log(BACKOFF)
 # Accented forms tried per syllable typed without diacritics, the most frequent
 # first: `a` has a dozen, of which the rarest never win in context.
 MAX_CANDIDATES = 8
-# Log-score gained by a reading the first results use (search/suggest.py).
-CACHE_BONUS = 10.0
 
 
 @dataclass(frozen=True)
@@ -70,18 +69,19 @@ def _log_scores(model: SyllableModel, first: np.ndarray, second: np.ndarray, thi
     return np.where(triple > 0, from_triple, np.where(pair > 0, from_pair, from_single))
 
 
-def decode(model: SyllableModel, query: list[Slot], favoured: set[int] | frozenset[int] = frozenset()) -> list[str]:
+def decode(model: SyllableModel, query: list[Slot], favoured: Mapping[int, float] | None = None) -> list[str]:
     """The most likely accented reading of `query`, one syllable per slot.
 
     Viterbi over states (candidate of the slot before, candidate of this slot):
     with at most MAX_CANDIDATES per slot that is a few hundred scores per
     syllable, computed at once by numpy. A candidate in `favoured` (the
-    syllables of the first results) gains CACHE_BONUS.
+    syllables of the first results) gains its log-score bonus there.
     """
     if not query:
         return []
     numbers = [np.asarray(slot.numbers, np.int64) for slot in query]
-    bonus = [np.asarray([CACHE_BONUS if n in favoured else 0.0 for n in slot.numbers]) for slot in query]
+    favoured = favoured or {}
+    bonus = [np.asarray([favoured.get(n, 0.0) for n in slot.numbers]) for slot in query]
     boundary = np.asarray([BOUNDARY], np.int64)
     # scores[a, b]: best log score of a reading whose last two syllables are
     # candidate a of the slot before and candidate b of this slot.

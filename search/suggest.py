@@ -8,19 +8,23 @@ with the counts of the whole index, and, for the suggestion, with the titles
 and leads of its own first results as a cache (Kuhn and De Mori's cache model,
 1990): people search for what the articles say, and a known-item query's
 syllables are accented as its article writes them (`tỉ lệ`, where the index
-as a whole prefers `tỷ lệ`).
+as a whole prefers `tỷ lệ`). Their whole texts count too, where the query's
+syllables stand near each other and agree on one form (`thu, chi ngân sách
+xã`: the n-grams never pair across a comma, and `chỉ` is the commoner syllable).
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from search.analysis import SYLLABLE, folded_analyzer, word_analyzer
 from search.ngrams import SyllableModel
 from search.restore import decode, slots
-from search.text import fold_term, has_diacritics, nfc, syllable_shaped
+from search.text import fold, fold_term, has_diacritics, nfc, syllable_shaped
 from search.tones import standard_tones
 
 MAX_SYLLABLE_LETTERS = 7  # "nghiêng": no Vietnamese syllable is longer
@@ -37,6 +41,24 @@ _VOWEL = re.compile("[aeiouy]")
 MIN_CONTEXT_SHARE = 1.0
 # Syllables of a query read, at most: what search uses of a pasted paragraph.
 MAX_RESTORED = 64
+# In the first results' whole texts, a query syllable counts where another of the
+# query's syllables stands within this many syllables (`thu, chi ngân sách xã`) ...
+NEAR = 3
+# ... and its commonest form there is favoured if it holds this share of them:
+# articles that disagree (`chi phí`, `chỉ đạo`) say nothing.
+AGREEMENT = 0.75
+# Log-scores gained by a form a title or lead holding the whole query uses (all
+# but certain), and by one the whole texts agree on (a close call tipped).
+HEAD_BONUS = 10.0
+AGREED_BONUS = 1.0
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the first results say of how the query's syllables are accented."""
+
+    heads: tuple[str, ...] = ()  # their titles and leads, each a text
+    texts: tuple[str, ...] = ()  # their whole texts, one per article
 
 
 def _edits(word: str) -> set[str]:
@@ -87,14 +109,14 @@ class Suggester:
             near = [c2 for c1 in _edits(syllable) for c2 in _edits(c1) if c2 in known]
         return max(near, key=known.__getitem__) if near else syllable
 
-    def restore(self, text: str, context: Iterable[str] = (), slipped: frozenset[int] = frozenset()) -> list[str]:
+    def restore(self, text: str, context: Context = Context(), slipped: frozenset[int] = frozenset()) -> list[str]:
         """The likely accented reading of `text`, syllable by syllable (lowercase).
 
         Syllables typed with diacritics stay as typed. When most are marked the
         plain ones stay too (`ba` in `bố mẹ ba người` is `ba`), but for those
         at the positions `slipped` (corrected misspellings); in a query typed
         mostly plain, they are read from context. `context` (the first
-        results' titles) favours the accents those texts use.
+        results) favours the accents those texts use.
         """
         typed = typed_syllables(text)
         marked = sum(has_diacritics(s) for s in typed)
@@ -104,22 +126,66 @@ class Suggester:
             for i, syllable in enumerate(typed)
             for slot in slots(self.model, [syllable], keep_plain=keep_plain and i not in slipped)
         ]
-        return decode(self.model, query, self._favoured(typed, context))
+        heads = self._favoured(typed, context.heads)
+        decided = {fold(self.model.words[n]) for n in heads}
+        agreed = self._agreed(typed, context.texts, decided)
+        favoured = {**dict.fromkeys(agreed, AGREED_BONUS), **dict.fromkeys(heads, HEAD_BONUS)}
+        favoured.pop(0, None)
+        return decode(self.model, query, favoured)
 
-    def _favoured(self, typed: list[str], context: Iterable[str]) -> set[int]:
-        """The syllables of the context texts that hold most of the query (folded):
-        a result about something else says nothing of how the query is accented."""
+    def _favoured(self, typed: list[str], heads: Iterable[str]) -> set[int]:
+        """The syllables of the first title or lead that holds all of the query (folded).
+
+        A result about something else says nothing of how the query is
+        accented; of those about all of it, the best ranked says most. Two
+        such titles that accent a syllable apart would each favour their own
+        form, and the bonuses cancel: the first one decides.
+        """
         wanted = {fold_term(s) for s in typed}
         favoured: set[int] = set()
-        for text in context:
+        for text in heads:
             syllables = typed_syllables(text)
             held = wanted & {fold_term(s) for s in syllables}
             if wanted and len(held) >= MIN_CONTEXT_SHARE * len(wanted):
                 favoured.update(self.model.number(s) for s in syllables if fold_term(s) in held)
+                break
         favoured.discard(0)
         return favoured
 
-    def accented_words(self, text: str, context: Iterable[str] = ()) -> list[str]:
+    def _agreed(self, typed: list[str], texts: Iterable[str], decided: set[str]) -> set[int]:
+        """Per query syllable, the form the articles agree on where another
+        query syllable stands near it.
+
+        Titles must hold the whole query to count; a body never does, but where
+        two of its syllables stand together the article says how it writes
+        them. Syllables a title has `decided` are left to it. Texts are folded
+        with `fold` (one letter per letter, so the accented and folded
+        syllables line up), not `fold_term`.
+        """
+        wanted = {fold(s) for s in typed}
+        undecided = wanted - decided
+        if len(wanted) < 2 or not undecided:
+            return set()
+        forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for text in texts:
+            text = standard_tones(nfc(text)).lower()
+            syllables = SYLLABLE.findall(text)
+            plain = SYLLABLE.findall(fold(text))
+            if len(plain) != len(syllables):
+                continue
+            for i, syllable in enumerate(plain):
+                if syllable in undecided:
+                    near = plain[max(i - NEAR, 0) : i + NEAR + 1]
+                    if any(other in wanted and other != syllable for other in near):
+                        forms[syllable][syllables[i]] += 1
+        favoured = set()
+        for counts in forms.values():
+            form, count = counts.most_common(1)[0]
+            if count >= AGREEMENT * counts.total():
+                favoured.add(self.model.number(form))
+        return favoured
+
+    def accented_words(self, text: str, context: Context = Context()) -> list[str]:
         """The index words (`tiết_kiệm`) a query typed without diacritics most likely means.
 
         Ranking gives these a small bonus: of two folded matches, the article with
@@ -128,7 +194,7 @@ class Suggester:
         reading = " ".join(self.restore(text, context))
         return list(dict.fromkeys(t.text for t in _WORDS(reading)))
 
-    def reading(self, text: str, context: Iterable[str] = ()) -> list[str]:
+    def reading(self, text: str, context: Context = Context()) -> list[str]:
         """What the suggestion proposes for `text`, syllable by syllable: slips
         corrected, diacritics put back.
 
@@ -153,7 +219,7 @@ class Suggester:
         fixed = self._correct(key)
         return syllable if fixed == key else fixed
 
-    def suggest(self, text: str, context: Iterable[str] = ()) -> str | None:
+    def suggest(self, text: str, context: Context = Context()) -> str | None:
         """A better query, written as typed (quotes, minus signs, capitals) with its
         syllables read again; None when the query already reads as the index writes it."""
         text = standard_tones(nfc(text))

@@ -12,6 +12,7 @@ from index.build import build, update
 from search.engine import SearchEngine
 from search.ngrams import NGRAMS_FILE, SyllableModel
 from search.store import META, IndexStore
+from search.suggest import Context
 from tests.test_search import build_store, write_articles
 
 # `kiem` is `kiệm` beside `tiết` but `kiếm` beside `tìm`; `dien` is `điện` after
@@ -109,8 +110,8 @@ def test_the_ranking_reads_a_plain_query_again_with_its_results(store, monkeypat
     calls: list[list[str]] = []
     first = live.suggester.accented_words
 
-    def spy(text: str, context=()) -> list[str]:
-        calls.append(list(context))
+    def spy(text: str, context=Context()) -> list[str]:
+        calls.append(list(context.heads))
         return first(text, context)
 
     monkeypatch.setattr(live.suggester, "accented_words", spy)
@@ -119,3 +120,31 @@ def test_the_ranking_reads_a_plain_query_again_with_its_results(store, monkeypat
     calls.clear()
     engine.search("tiết kiệm điện")  # typed with diacritics: nothing to guess
     assert calls == []
+
+
+# `chỉ` is the (slightly) commoner syllable and the n-grams never pair across a
+# comma, so only the article's own text says that `thu chi` is `thu, chi` here.
+BUDGET = [
+    ("chi-dao", "Ban Chỉ đạo họp phiên thứ nhất", "Ban Chỉ đạo giao việc.", "Thời sự", "2024-05-01"),
+    ("chi-so", "Giá tiêu dùng tăng nhẹ", "Chỉ số giá tăng, chỉ số lương giảm.", "Kinh tế", "2024-05-02"),
+    ("chi-phi", "Vận tải đường biển", "Chi phí vận tải tăng, chi phí bốc xếp giảm.", "Kinh tế", "2024-05-02"),
+    ("ngan-sach", "Dân chủ ở vùng sâu vùng xa", "Các khoản thu, chi ngân sách xã được công khai tại trụ sở xã.", "Thời sự", "2024-05-03"),
+]
+
+
+def test_the_first_results_texts_say_how_neighbouring_syllables_are_written(tmp_path) -> None:
+    engine = SearchEngine(build_store(tmp_path, BUDGET))
+    assert engine.search("cong khai thu chi xa").suggestion == "công khai thu chi xã"
+    suggester = engine._current().suggester
+    assert suggester.restore("thu chi") == ["thu", "chỉ"]  # the counts alone
+    assert suggester.restore("thu chi", Context(texts=("Các khoản thu, chi ngân sách.",))) == ["thu", "chi"]
+    # texts that write the syllable both ways near the other say nothing
+    split = Context(texts=("Khoản thu, chi ngân sách.", "Thu chỉ đạt. Thu chỉ tăng.", "Thu chỉ giảm."))
+    assert suggester.restore("thu chi", split) == ["thu", "chỉ"]
+
+
+def test_the_best_ranked_title_holding_the_query_decides_its_accents(engine) -> None:
+    suggester = engine._current().suggester
+    heads = ("Đoàn biểu diễn", "Đoàn biểu điện")  # two results, accented apart
+    assert suggester.restore("bieu dien", Context(heads=heads)) == ["biểu", "diễn"]
+    assert suggester.restore("bieu dien", Context(heads=heads[::-1])) == ["biểu", "điện"]
