@@ -121,6 +121,11 @@ def _in_order(slots: tuple[Slot, ...], sequence: tuple[str, ...]) -> bool:
     return True
 
 
+def _holds(slots: tuple[Slot, ...], sequence: tuple[str, ...]) -> bool:
+    """Whether `sequence` holds a spelling of every slot, in any order."""
+    return all(any(_find(sequence, spelling, 0) >= 0 for spelling in spellings) for spellings in slots)
+
+
 def _find(sequence: tuple[str, ...], spelling: tuple[str, ...], start: int) -> int:
     """Where `spelling` first stands, syllable after syllable, in `sequence` from `start`; -1 if nowhere."""
     n = len(spelling)
@@ -289,16 +294,19 @@ class Ranker:
 
     def _in_title_order(self, plan: QueryPlan, ids: np.ndarray, order: np.ndarray, depth: int) -> np.ndarray:
         """Short queries: among the first `depth`, titles that hold the typed
-        syllables in the order typed come first, then titles that hold them all
-        in another order, each group in score order.
+        words in the order typed come first, then titles that hold them in
+        another order, then titles that hold every word with a name spelled
+        otherwise; each group in score order.
 
         Vietnamese grammar is word order (`nhà tổ chức` is not `tổ chức ... nhà`),
         and people type a headline's words in the order they remember them.
         Bigrams reward only neighbours; this keeps the order across gaps. A title
-        holding every word the user typed (in any spelling of a name) is about
-        all of them, where BM25 would put a shorter title holding fewer first:
-        `tphcm xuân công` finds "Kim Xuân, Công Ninh ... Nhà hát Kịch TPHCM"
-        before "Cao thủ Vịnh Xuân đến TP HCM".
+        holding every word typed is about all of them, where BM25 would put a
+        shorter title holding fewer first: `tphcm xuân công` finds "Kim Xuân,
+        Công Ninh ... Nhà hát Kịch TPHCM" before "Cao thủ Vịnh Xuân đến TP HCM".
+        A name as typed (`Ủy ban nhân dân`, for `ủy ban nhân dân tỉnh khen
+        thưởng`) goes before another spelling of it (`UBND`): the user wrote it
+        so, and the expansion must not push the article that writes it so down.
         """
         head = order[:depth]
         # Only titles holding every syllable are read: their postings are already cached.
@@ -308,20 +316,16 @@ class Ranker:
                 for syllable in slot[0]:
                     holders = _intersect(holders, self.columns.postings(folded("title"), syllable).ids)
         covered = np.isin(ids[head], holders)
-        ordered = np.zeros_like(covered)
-        # Of titles in order, those holding every name as typed come before those
-        # holding another spelling of one (`Ủy ban nhân dân` before `UBND`, for
-        # `ủy ban nhân dân tỉnh khen thưởng`); a slot's first spelling is the typed one.
         as_typed = np.zeros_like(covered)
-        typed_slots = tuple(slot[:1] for slot in plan.ordered)
+        in_order = np.zeros_like(covered)
+        typed_slots = tuple(slot[:1] for slot in plan.ordered)  # a slot's first spelling is the typed one
         for n in np.flatnonzero(covered):
             title = self._title_syllables(int(ids[head[n]]))
-            covered[n] = all(any(_find(title, spelling, 0) >= 0 for spelling in slot) for slot in plan.ordered)
-            ordered[n] = covered[n] and _in_order(plan.ordered, title)
-            as_typed[n] = ordered[n] and _in_order(typed_slots, title)
-        other = ordered & ~as_typed
-        unordered = covered & ~ordered
-        return np.concatenate([head[as_typed], head[other], head[unordered], head[~covered], order[depth:]])
+            covered[n] = _holds(plan.ordered, title)
+            as_typed[n] = covered[n] and _holds(typed_slots, title)
+            in_order[n] = as_typed[n] and _in_order(typed_slots, title)
+        tiers = [in_order, as_typed & ~in_order, covered & ~as_typed, ~covered]
+        return np.concatenate([*(head[tier] for tier in tiers), order[depth:]])
 
     def _exact_title_first(self, plan: QueryPlan, ids: np.ndarray, order: np.ndarray) -> np.ndarray:
         """A pasted headline finds its article first: among the best few, a title

@@ -70,6 +70,17 @@ def test_the_typed_form_comes_first_when_all_else_is_equal(engine) -> None:
     assert full[:2] == ["khen-day-du", "khen-viet-tat"]
 
 
+def test_a_title_with_the_name_as_typed_is_not_pushed_down_by_one_with_the_other_spelling_in_order(tmp_path) -> None:
+    articles = [
+        ("thu-tu", "Ủy ban nhân dân tỉnh khen thưởng giáo viên", "Giáo viên giỏi được tuyên dương.", "Giáo dục", "2024-05-08"),
+        ("dao", "Giáo viên giỏi được khen thưởng, UBND tỉnh công bố danh sách", "Danh sách dài.", "Giáo dục", "2024-05-08"),
+    ]
+    engine = SearchEngine(build_store(tmp_path, articles))
+    # the name as typed, out of order, before the name spelled otherwise in order
+    assert ids(engine, "ubnd khen thưởng") == ["dao", "thu-tu"]
+    assert ids(engine, "ủy ban nhân dân khen thưởng") == ["thu-tu", "dao"]
+
+
 def test_an_ambiguous_abbreviation_takes_the_sense_the_query_points_to(engine) -> None:
     assert ids(engine, "ĐH Bách khoa") == ["dai-hoc"]
     assert ids(engine, "DH Dang bo") == ["dai-hoi"]
