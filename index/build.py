@@ -18,7 +18,8 @@ from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 
 from index.crawl.crawler import Crawl, Item, NotModified, is_url
-from index.crawl.fetch import CrawlSettings, Fetcher
+from index.crawl.fetch import Fetcher
+from index.crawl.settings import CrawlSettings
 from index.crawl.validators import CACHE_FILE, ValidatorCache
 from index.generations import building, complete, link_copy, prune, publish, remove_abandoned
 from index.language import LanguageCounts

@@ -18,7 +18,7 @@ from index.build import (
     lower_priority,
     update,
 )
-from index.crawl.fetch import CrawlSettings
+from index.crawl.settings import CrawlSettings
 from index.progress import for_stream
 from index.reports import save_last_report
 from index.vectors import VectorReport, VectorsBusy, fill

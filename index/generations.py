@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -101,12 +100,7 @@ def complete(generation: Generation, manifest: dict[str, str], meta: dict[str, A
 
 def publish(store: IndexStore, generation: Generation) -> None:
     """Switch readers to `generation` in one atomic rename."""
-    fd, tmp = tempfile.mkstemp(dir=store.root, prefix=f".{POINTER}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(generation.name + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, store.root / POINTER)
+    replace_atomically(store.root / POINTER, (generation.name + "\n").encode("utf-8"))
     _fsync_dir(store.root)
 
 

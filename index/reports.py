@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from typing import Any
 
 from index.build import BuildReport
+from search.durable import replace_atomically
 from search.store import IndexMissing, IndexStore
 
 LAST_REPORT = "last-report.json"
@@ -24,10 +23,7 @@ def save_last_report(store: IndexStore, report: BuildReport) -> None:
     data = report.to_dict()
     data["finished_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     store.root.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=store.root, prefix=f".{LAST_REPORT}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False)
-    os.replace(tmp, store.root / LAST_REPORT)
+    replace_atomically(store.root / LAST_REPORT, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def load_last_report(store: IndexStore) -> dict[str, Any] | None:

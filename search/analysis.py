@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
+from search.roman import roman_value
 from search.segmenter import segment
 from search.text import fold_term, nfc
 from search.tones import standard_tones
@@ -103,8 +104,6 @@ class SyllableTokenizer(_OffsetTokenizer):
 # `thế kỷ 21`, `Đại hội XIII` is `Đại hội 13`, `khóa XV` is `khóa 15`. Elsewhere
 # `VI` may be `vi` in a headline written in capitals, so it is left alone.
 _ORDINAL_CUES = frozenset("kỷ kỉ khóa khoá hội thứ chương phần mục tập".split())
-_ROMAN = re.compile(r"(X{0,3})(IX|IV|V?I{0,3})")
-_ROMAN_DIGITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
 
 
 def _numbered(previous: str, syllable: str) -> str:
@@ -112,10 +111,8 @@ def _numbered(previous: str, syllable: str) -> str:
     # Checked first, for every syllable indexed: almost none starts with a numeral letter.
     if syllable[0] not in "IVX" or previous.lower() not in _ORDINAL_CUES:
         return syllable
-    roman = _ROMAN.fullmatch(syllable)
-    if not roman:
-        return syllable
-    return str(10 * len(roman.group(1)) + _ROMAN_DIGITS[roman.group(2)])
+    value = roman_value(syllable)
+    return syllable if value is None else str(value)
 
 
 class FoldedSyllableTokenizer(SyllableTokenizer):

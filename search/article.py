@@ -52,22 +52,3 @@ class Article:
         data["body"] = list(self.body)
         data["date"] = self.date.isoformat() if self.date else None
         return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Article":
-        date = data.get("date")
-        body = data.get("body") or ()
-        if isinstance(body, str):
-            body = body.split("\n")
-        return cls(
-            id=data["id"],
-            title=data.get("title") or "",
-            body=tuple(body),
-            url=data.get("url") or "",
-            lead=data.get("lead") or "",
-            caption=data.get("caption") or "",
-            date=dt.date.fromisoformat(date) if date else None,
-            author=data.get("author") or "",
-            category=data.get("category") or "",
-            source=data.get("source") or "",
-        )

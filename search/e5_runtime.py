@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -19,6 +19,7 @@ from collections import defaultdict
 from html import escape
 
 from search.ngrams import SyllableModel
+from search.roman import to_roman
 from search.text import FOLDS_TO, fold_term
 from search.tones import tone_spellings
 
@@ -60,7 +61,7 @@ class Highlighter:
         syllable after syllable, with whatever diacritics, case and punctuation between."""
         alternatives = [form for term in terms for form in self._syllable(term)]
         # `Đại hội XIII` was indexed as `13` (search/analysis.py): mark it too.
-        alternatives += [_roman(int(t)) for t in terms if t.isascii() and t.isdigit() and 0 < int(t) < 40]
+        alternatives += [to_roman(int(t)) for t in terms if t.isascii() and t.isdigit() and 0 < int(t) < 40]
         alternatives += [
             r"\W{1,3}".join("(?:" + "|".join(self._syllable(s)) + ")" for s in phrase) for phrase in phrases
         ]
@@ -68,12 +69,6 @@ class Highlighter:
             return None
         alternatives.sort(key=len, reverse=True)
         return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
-
-
-def _roman(number: int) -> str:
-    """1-39 in Roman numerals, as ordinals are written: 13 -> XIII."""
-    tens, units = divmod(number, 10)
-    return "X" * tens + ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")[units]
 
 
 def _letter_class(ch: str) -> str:

@@ -60,14 +60,6 @@ class Generation:
     def complete(self) -> bool:
         return (self.path / META).is_file()
 
-    @property
-    def compatible(self) -> bool:
-        """Written with this version's fields and analysis."""
-        try:
-            return self.meta().get("schema") == SCHEMA_VERSION
-        except (OSError, ValueError, AttributeError):
-            return False
-
     def problem(self) -> str | None:
         """Why this complete generation must not be served, or None if it looks sound.
 

@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from index.build import build, update
-from index.crawl.fetch import USER_AGENT, CrawlSettings, Fetcher, FetchError, HostPacer
+from index.crawl.fetch import Fetcher, FetchError, HostPacer
+from index.crawl.settings import USER_AGENT, CrawlSettings
 from index.crawl.robots import RobotsRules
 from index.crawl.validators import CACHE_FILE
 from search.engine import SearchEngine

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 
 from index.build import build
 from index.crawl.crawler import Crawl, NotModified
-from index.crawl.fetch import CrawlSettings, Fetcher
+from index.crawl.fetch import Fetcher
+from index.crawl.settings import CrawlSettings
 from index.crawl.listings import ListingError, gunzip, kind_of, read_feed, read_sitemap
 from index.crawl.robots import RobotsRules
 from index.crawl.validators import ValidatorCache

@@ -30,7 +30,6 @@ settings, no index), 416 for a range past the end. Never HTML, never a 500.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 
 from flask import Blueprint, Response, jsonify, request, send_file
@@ -38,7 +37,7 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from search.article import Article
 from search.store import IndexMissing
-from search.text import fold, nfc
+from search.text import slugify
 from speech.cache import AudioEntry
 from speech.errors import NothingToSay, SpeechError
 from speech.synthesis import AudioJob
@@ -103,7 +102,7 @@ def download_name(article: Article) -> str:
     """An ASCII file name from the article id (`Tin số 2/2024` -> `tin-so-2-2024.mp3`):
     every system and browser keeps it as it is."""
     for text in (article.id, article.title):
-        slug = "-".join(re.findall(r"[a-z0-9]+", fold(nfc(text)).lower()))[:80].strip("-")
+        slug = slugify(text, 80)
         if slug:
             return f"{slug}.mp3"
     return "bai-viet.mp3"

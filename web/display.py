@@ -16,7 +16,6 @@ from typing import Mapping
 FONT_STEPS = (100, 125, 150, 175, 200, 225, 250)
 SPACINGS = ("normal", "wide")
 THEMES = {"light": "Sáng", "dark": "Tối", "contrast": "Tương phản cao"}
-FONT_ACTIONS = ("down", "reset", "up")
 
 COOKIE_FONT = "font"
 COOKIE_SPACING = "spacing"

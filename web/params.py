@@ -11,7 +11,6 @@ from search.query import MAX_QUERY_CHARS
 # The query-string keys of a results page: links to other pages, to an article and
 # back keep exactly these.
 SEARCH_KEYS = ("q", "category", "from", "to", "sort", "page")
-FILTER_KEYS = ("category", "from", "to")
 
 
 def query_text(args: Mapping[str, str]) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -29,38 +28,12 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnection
 from urllib3.util.retry import Retry
 
 from index.crawl.robots import RobotsRules, robots_url
+from index.crawl.settings import ROBOTS_TOKEN, CrawlSettings
 
 
-def _version() -> str:
-    try:
-        return version("bantin")
-    except PackageNotFoundError:  # running from a checkout that was never installed
-        return "dev"
-
-
-# Portal operators read this in their logs; the product token is what robots.txt matches.
-ROBOTS_TOKEN = "Bantin"
-USER_AGENT = f"{ROBOTS_TOKEN}/{_version()} (search and accessible reading of government news; python-requests)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
-
-
-@dataclass(frozen=True)
-class CrawlSettings:
-    """How hard Bantin may press on a portal; the defaults suit a production portal."""
-
-    delay: float = 1.0  # seconds between two requests to the same host
-    max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay is honoured up to this
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0  # silence allowed between two packets
-    total_timeout: float = 60.0  # for one whole response, body included
-    max_bytes: int = 10_000_000
-    max_redirects: int = 5
-    retries: int = 3
-    backoff: float = 1.0  # urllib3: the 2nd retry waits 2x this, the 3rd 4x
-    max_retry_after: float = 120.0  # a longer Retry-After is cut to this
-    user_agent: str = USER_AGENT
 
 
 class FetchError(Exception):

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from protego import Protego
 
 if TYPE_CHECKING:
-    from index.crawl.fetch import CrawlSettings
+    from index.crawl.settings import CrawlSettings
 
 # Characters a URL keeps as they are when it is put into percent-encoded ASCII form.
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"

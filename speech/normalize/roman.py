@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import re
 
+from search.roman import roman_value
 from speech.normalize.context import cue_before, cue_pattern
 from speech.normalize.numbers import read_int, read_ordinal
 
-# Strict form: rejects "IIII", "VV", "IC"; the lookahead rejects the empty string.
-ROMAN = r"(?=[XVI])X{0,3}(?:IX|IV|V?I{0,3})"
-_ROMAN_FULL = re.compile(ROMAN)
-_VALUES = {"I": 1, "V": 5, "X": 10}
 
 _CUE = cue_pattern(
     ("đại hội", "Đại hội Đảng", "khóa", "khoá", "thế kỷ", "thế kỉ", "chương", "phần", "mục", "tập", "kỳ", "kì",
@@ -26,15 +23,6 @@ _CUE = cue_pattern(
 )  # fmt: skip
 # Consume a first I, V or X, then check it starts a word: the engine jumps between capitals.
 _NUMERAL = re.compile(r"[IVX](?<!\w[IVX])[IVX]*(?!\w)")
-
-
-def roman_value(numeral: str) -> int | None:
-    """The value of a well-formed numeral of I, V and X, else None."""
-    if not _ROMAN_FULL.fullmatch(numeral):
-        return None
-    values = [_VALUES[ch] for ch in numeral]
-    # A smaller value before a larger one is subtracted (IV, IX, XIX).
-    return sum(-v if i + 1 < len(values) and values[i + 1] > v else v for i, v in enumerate(values))
 
 
 def _numeral(match: re.Match) -> str:

@@ -19,7 +19,6 @@ import os
 import secrets
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 from filelock import FileLock
 
 from index.build import INDEXING_NICE
+from search.durable import replace_atomically
 from web.admin.audit import AuditLog
 
 ACTIVE = ("starting", "running")
@@ -59,10 +59,7 @@ def read_state(path: Path) -> dict[str, Any] | None:
 def write_state(path: Path, state: dict[str, Any]) -> None:
     """Replace the state file atomically: the dashboard never reads half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(state, out, ensure_ascii=False)
-    os.replace(tmp, path)
+    replace_atomically(path, json.dumps(state, ensure_ascii=False).encode("utf-8"))
 
 
 def result_text(state: dict[str, Any]) -> str:
