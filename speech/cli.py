@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from search.cli import index_dir_option, resolve_index_dir
+from search.engine import SearchEngine
 from search.store import IndexMissing
 from speech.config import SpeechConfig
 from speech.errors import SpeechConfigError
@@ -29,15 +30,17 @@ def warm_command(limit: int | None, index_dir: str | None) -> None:
         config = SpeechConfig.from_env()
     except SpeechConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    store = resolve_index_dir(index_dir)
     try:
-        searcher = resolve_index_dir(index_dir).current().open().searcher()
+        store.current()
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from None
+    engine = SearchEngine(store)
     service = AudioService.from_config(config)
     click.echo(f"Thư mục âm thanh: {config.audio_dir}; bộ đọc: {', '.join(config.engines)}", err=True)
     try:
         report = WarmReport()
-        backlog = Backlog(searcher, service, report)
+        backlog = Backlog(engine, service, report)
         total = min(len(backlog), limit) if limit else len(backlog)
         bar = progress(total, "Tạo âm thanh")
         try:
@@ -45,7 +48,6 @@ def warm_command(limit: int | None, index_dir: str | None) -> None:
         finally:
             bar.close()
     finally:
-        searcher.close()
         service.close()
     _summary(report, total)
 

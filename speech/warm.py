@@ -6,7 +6,6 @@ lists only articles whose audio is ready) never wait for synthesis.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import os
 import time
@@ -14,10 +13,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from whoosh.searching import Searcher
-
 from search.article import Article
-from search.schema import from_stored
+from search.engine import SearchEngine
 from speech.errors import NothingToSay, SpeechError
 from speech.service import AudioService
 
@@ -39,31 +36,32 @@ class WarmReport:
 
 
 class Backlog:
-    """Indexed articles without ready audio, newest first (undated ones last).
+    """Indexed articles without ready audio, newest first (undated ones last), read
+    through the search front object as every other reader of the index does.
 
-    Only document numbers are kept, so that a large index's bodies are not all
-    held in memory; each article is read again when its turn comes.
+    Only ids are kept, so that a large index's bodies are not all held in
+    memory; each article is read again when its turn comes (one that a newer
+    generation dropped meanwhile is skipped).
     """
 
-    def __init__(self, searcher: Searcher, service: AudioService, report: WarmReport) -> None:
-        self.searcher = searcher
-        order: list[tuple[dt.date, str, int]] = []
-        for docnum, fields in searcher.reader().iter_docs():
+    def __init__(self, engine: SearchEngine, service: AudioService, report: WarmReport) -> None:
+        self.engine = engine
+        self.ids: list[str] = []
+        for article in engine.latest(engine.doc_count()):
             report.articles += 1
-            article = from_stored(fields)
             if service.ready(article) is not None:
                 report.ready += 1
             else:
-                order.append((article.date or dt.date.min, article.id, docnum))
-        order.sort(reverse=True)
-        self.docnums = [docnum for _, _, docnum in order]
+                self.ids.append(article.id)
 
     def __len__(self) -> int:
-        return len(self.docnums)
+        return len(self.ids)
 
     def __iter__(self) -> Iterator[Article]:
-        for docnum in self.docnums:
-            yield from_stored(self.searcher.stored_fields(docnum))
+        for article_id in self.ids:
+            article = self.engine.article(article_id)
+            if article is not None:
+                yield article
 
 
 def warm(
