@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench.baseline import BaselineSearch, standard_schema
 from index.build import build
-from index.progress import LogProgress
+from search.progress import LogProgress
 from index.vectors import fill
 from search import dense
 from search.engine import SearchEngine

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench.baseline import BaselineSearch
 from bench.relevance import REPO, ensure_index
-from index.progress import LogProgress
+from search.progress import LogProgress
 from index.vectors import fill
 from search import dense
 from search.engine import SearchEngine

@@ -24,7 +24,7 @@ from index.crawl.validators import CACHE_FILE, ValidatorCache
 from index.generations import building, complete, link_copy, prune, publish, remove_abandoned
 from index.language import LanguageCounts
 from index.parallel_writer import ParallelWriter
-from index.progress import Progress, SilentProgress
+from search.progress import Progress, SilentProgress
 from index.sources.errors import SkippedSource
 from index.sources.reader import estimate_count, read_sources
 from search.article import Article

@@ -19,7 +19,7 @@ from index.build import (
     update,
 )
 from index.crawl.settings import CrawlSettings
-from index.progress import for_stream
+from search.progress import for_stream
 from index.reports import save_last_report
 from index.vectors import VectorReport, VectorsBusy, fill
 from search import dense

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from filelock import FileLock, Timeout
 
-from index.progress import Progress, SilentProgress
+from search.progress import Progress, SilentProgress
 from search import dense
 from search.store import Generation, IndexStore
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from search.cli import index_dir_option, resolve_index_dir
 from search.engine import SearchEngine
+from search.progress import for_stream
 from search.store import IndexMissing
 from speech.config import SpeechConfig
 from speech.errors import SpeechConfigError
-from speech.progress import progress
 from speech.service import AudioService
 from speech.warm import Backlog, WarmReport, warm
 
@@ -42,11 +44,12 @@ def warm_command(limit: int | None, index_dir: str | None) -> None:
         report = WarmReport()
         backlog = Backlog(engine, service, report)
         total = min(len(backlog), limit) if limit else len(backlog)
-        bar = progress(total, "Tạo âm thanh")
+        bar = for_stream(sys.stderr)
+        bar.start(total, "Tạo âm thanh")
         try:
-            warm(service, iter(backlog), report, limit=limit, advance=bar.update)
+            warm(service, iter(backlog), report, limit=limit, advance=bar.advance)
         finally:
-            bar.close()
+            bar.finish()
     finally:
         service.close()
     _summary(report, total)

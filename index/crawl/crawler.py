@@ -19,7 +19,7 @@ from requests.utils import get_encoding_from_headers
 from index.crawl.fetch import Fetched, FetchError, Fetcher
 from index.crawl.listings import Listing, ListingError, gunzip, kind_of, read_feed, read_sitemap
 from index.crawl.validators import ValidatorCache
-from index.progress import Progress, SilentProgress
+from search.progress import Progress, SilentProgress
 from index.sources.decode import decode_bytes
 from index.sources.errors import SkippedSource, SourceError
 from index.sources.html_page import parse_html

@@ -34,7 +34,7 @@ class NothingToIndex(Exception):
 
 
 class StateProgress:
-    """index.progress's Progress, written to the job's state file at most twice a second."""
+    """search.progress's Progress, written to the job's state file at most twice a second."""
 
     def __init__(self, state: dict[str, Any], path: Path) -> None:
         self.state, self.path = state, path

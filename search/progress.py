@@ -1,4 +1,8 @@
-"""Progress for staff: a bar with rate and ETA on a terminal, plain log lines elsewhere."""
+"""Progress for staff: a bar with rate and ETA on a terminal, plain log lines elsewhere.
+
+Here, below index/ and speech/, so that building the index and pre-generating
+audio report progress the same way.
+"""
 
 from __future__ import annotations
 
