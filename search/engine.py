@@ -275,12 +275,13 @@ class SearchEngine:
                               partial=bool(plan.unknown))
         limit = page * per_page
         ranked, partial = live.ranker.best(plan, self.weights, filters, limit, sort, closeness)
+        context_of: tuple[list[int], Context] | None = None  # the first results read, and what they say
         if plan.guessed and ranked.top:
             # A query typed without diacritics is read again with its first results
             # as context, as the suggestion is (the articles sought say how its
             # syllables are accented), and ranked again if that reading differs.
-            context = self._context(live, ranked.top[:CONTEXT_RESULTS])
-            words = live.suggester.accented_words(" ".join(parsed.plain + parsed.phrases), context)
+            context_of = self._context(live, ranked.top[:CONTEXT_RESULTS])
+            words = live.suggester.accented_words(" ".join(parsed.plain + parsed.phrases), context_of[1])
             if words != list(plan.guessed):
                 plan = build_plan(parsed, live.searcher.reader(), self.weights, lambda _: words, expander)
                 ranked, partial = live.ranker.best(plan, self.weights, filters, limit, sort, closeness)
@@ -294,8 +295,10 @@ class SearchEngine:
         results = [self._hit(searcher, docnum, score, pattern, snippets) for docnum, score in hits]
         suggestion = None
         if suggest:
-            context = self._context(live, ranked.top[:CONTEXT_RESULTS])
-            suggestion = live.suggester.suggest(parsed.text, context)
+            top = ranked.top[:CONTEXT_RESULTS]
+            if context_of is None or context_of[0] != [docnum for docnum, _ in top]:  # ranked again differently
+                context_of = self._context(live, top)
+            suggestion = live.suggester.suggest(parsed.text, context_of[1])
         return SearchPage(
             query=parsed.text,
             total=len(ranked.matched),
@@ -310,7 +313,7 @@ class SearchEngine:
         )
 
     @staticmethod
-    def _context(live: _Live, top: list[tuple[int, float]]) -> Context:
+    def _context(live: _Live, top: list[tuple[int, float]]) -> tuple[list[int], Context]:
         """The first results' titles, leads and whole texts: how the articles sought write the query's words."""
         heads, texts = [], []
         for docnum, _ in top:
@@ -318,7 +321,7 @@ class SearchEngine:
             parts = [fields.get(name) or "" for name in ("title", "lead", "body")]
             heads.extend(parts[:2])
             texts.append("\n".join(parts))
-        return Context(tuple(heads), tuple(texts))
+        return [docnum for docnum, _ in top], Context(tuple(heads), tuple(texts))
 
     def reading(self, text: str) -> str:
         """The accented reading search gives `text` (the suggestion's, even when it equals the query)."""
@@ -331,7 +334,7 @@ class SearchEngine:
             if plan.searchable:
                 ranked, _ = live.ranker.best(plan, self.weights, Filters(), CONTEXT_RESULTS, "relevance")
                 top = ranked.top
-            return " ".join(live.suggester.reading(parsed.text, self._context(live, top)))
+            return " ".join(live.suggester.reading(parsed.text, self._context(live, top)[1]))
 
     @staticmethod
     def _facets(counts: dict[str, list[tuple[str, int]]]) -> dict[str, list[Facet]]:

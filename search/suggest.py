@@ -127,7 +127,9 @@ class Suggester:
             for slot in slots(self.model, [syllable], keep_plain=keep_plain and i not in slipped)
         ]
         heads = self._favoured(typed, context.heads)
-        decided = {fold(self.model.words[n]) for n in heads}
+        # The texts vote only on what is still open: not on syllables kept as typed, nor on
+        # those a title decided (a query typed with its diacritics reads no text at all).
+        decided = {fold(self.model.words[n]) for n in heads} | {fold(slot.typed) for slot in query if slot.fixed}
         agreed = self._agreed(typed, context.texts, decided)
         favoured = {**dict.fromkeys(agreed, AGREED_BONUS), **dict.fromkeys(heads, HEAD_BONUS)}
         favoured.pop(0, None)
@@ -158,9 +160,9 @@ class Suggester:
 
         Titles must hold the whole query to count; a body never does, but where
         two of its syllables stand together the article says how it writes
-        them. Syllables a title has `decided` are left to it. Texts are folded
-        with `fold` (one letter per letter, so the accented and folded
-        syllables line up), not `fold_term`.
+        them. Syllables in `decided` (kept as typed, or read from a title) are
+        left alone. Texts are folded with `fold` (one letter per letter, so the
+        accented and folded syllables line up), not `fold_term`.
         """
         wanted = {fold(s) for s in typed}
         undecided = wanted - decided
