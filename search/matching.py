@@ -73,6 +73,9 @@ class Weights:
     # Another spelling of a name in the query (`UBND` for `ủy ban nhân dân`) is
     # worth this share of the typed one (search/ranking.py).
     other_spelling: float = 0.8
+    # Among those titles, one holding a name as typed counts this share more than
+    # one holding another spelling of it, when both hold every word.
+    typed_title: float = 0.1
 
     def length_normalization(self, fieldname: str) -> float:
         return self.title_b if fieldname in TITLE_FIELDS else self.b

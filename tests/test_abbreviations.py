@@ -81,6 +81,24 @@ def test_a_title_with_the_name_as_typed_is_not_pushed_down_by_one_with_the_other
     assert ids(engine, "ủy ban nhân dân khen thưởng") == ["thu-tu", "dao"]
 
 
+def test_the_name_as_typed_is_preferred_by_evidence_not_as_a_rule(tmp_path) -> None:
+    articles = [
+        (
+            "dai",
+            "Thủ tướng dự hội nghị lớn về kinh tế, văn hóa, giáo dục, y tế và môi trường của các tỉnh miền Trung tại Việt Nam",
+            "Hội nghị kéo dài hai ngày.",
+            "Thời sự",
+            "2024-05-08",
+        ),
+        ("ngan", "Thủ tướng thăm VN", "Chuyến thăm hai ngày.", "Thời sự", "2024-05-08"),
+    ]
+    engine = SearchEngine(build_store(tmp_path, articles))
+    # Both hold every word out of the order typed; the short title about little
+    # else is far the better evidence, whichever way it spells the country.
+    assert ids(engine, "việt nam thủ tướng") == ["ngan", "dai"]
+    assert ids(engine, "vn thủ tướng") == ["ngan", "dai"]
+
+
 def test_an_ambiguous_abbreviation_takes_the_sense_the_query_points_to(engine) -> None:
     assert ids(engine, "ĐH Bách khoa") == ["dai-hoc"]
     assert ids(engine, "DH Dang bo") == ["dai-hoi"]
