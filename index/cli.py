@@ -20,8 +20,7 @@ from index.build import (
 )
 from index.crawl.settings import CrawlSettings
 from search.progress import for_stream
-from index.reports import save_last_report
-from index.vectors import VectorReport, VectorsBusy, fill
+from index.publish import Vectors, fill_vectors, publish
 from search import dense
 from search.cli import index_dir_option, resolve_index_dir
 from search.ngrams import NGRAMS_FILE
@@ -68,34 +67,32 @@ def _write_error(exc: OSError, store: IndexStore) -> str:
 def _run(action, sources: list[str], store: IndexStore, nice: int, vectors: bool, **kwargs) -> None:
     lower_priority(nice)
     try:
-        report = action(sources, store, progress=for_stream(sys.stderr), **kwargs)
+        published = publish(
+            action, sources, store, for_stream(sys.stderr), vectors=vectors, on_live=_print_live, **kwargs
+        )
     except (BuilderBusy, BuildFailed) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(_write_error(exc, store)) from None
-    save_last_report(store, report)  # for the admin dashboard
+    if published.vectors is not None:
+        _print_vectors(published.vectors)
+
+
+def _print_live(report: BuildReport, vectors_next: bool) -> None:
     _print_report(report)
-    if vectors and dense.enabled():
+    if vectors_next:
         click.echo("Tìm kiếm đã dùng chỉ mục mới. Đang tính vector ngữ nghĩa (có thể dừng, lần sau chạy tiếp) ...")
-        _vectors(store)
 
 
-def _vectors(store: IndexStore) -> None:
-    try:
-        report = fill(store, progress=for_stream(sys.stderr))
-    except VectorsBusy as exc:
-        click.echo(f"{exc}; tiến trình đó sẽ tính cả thế hệ mới.")
-        return
-    except OSError as exc:
-        raise click.ClickException(_write_error(exc, store)) from None
-    _print_vectors(report)
-
-
-def _print_vectors(report: VectorReport) -> None:
-    click.echo(
-        f"Vector ngữ nghĩa của {report.generation}: {report.embedded} bài vừa tính, "
-        f"{report.reused} bài dùng lại, {report.total} bài. Thời gian: {report.elapsed:.1f} giây."
-    )
+def _print_vectors(vectors: Vectors) -> None:
+    if vectors.left:
+        click.echo(f"{vectors.left}.")
+    report = vectors.report
+    if report is not None:
+        click.echo(
+            f"Vector ngữ nghĩa của {report.generation}: {report.embedded} bài vừa tính, "
+            f"{report.reused} bài dùng lại, {report.total} bài. Thời gian: {report.elapsed:.1f} giây."
+        )
 
 
 jobs_option = click.option(
@@ -210,7 +207,11 @@ def vectors_command(index_dir: str | None, nice: int) -> None:
         store.current()
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from None
-    _vectors(store)
+    try:
+        vectors = fill_vectors(store, for_stream(sys.stderr))
+    except OSError as exc:
+        raise click.ClickException(_write_error(exc, store)) from None
+    _print_vectors(vectors)
 
 
 @index_group.command("stats")

@@ -1,7 +1,7 @@
 """The admin's background job, run as its own process by web.admin.jobs:
 `python -m web.admin.worker --job-id ID --kind update|build ... -- SOURCE...`
 
-It runs one build or update through index.build, keeps the job's state file
+It runs one build or update through index.publish (as `bantin index` does), keeps the job's state file
 current for the dashboard, saves the report where `bantin index stats` and the
 dashboard find it, and writes the result to the audit log.
 """
@@ -17,11 +17,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from index.build import INDEXING_NICE, BuilderBusy, BuildFailed, build, lower_priority, update
-from index.reports import save_last_report
-from index.vectors import VectorsBusy, fill
+from index.build import INDEXING_NICE, BuilderBusy, BuildFailed, BuildReport, build, lower_priority, update
+from index.publish import Vectors, publish
 from index.sources.reader import estimate_count
-from search import dense
 from search.store import IndexStore
 from web.admin.audit import AuditLog
 from web.admin.jobs import now_iso, result_text, write_state
@@ -63,17 +61,10 @@ def _local(source: str) -> bool:
     return not urlsplit(source).scheme.lower().startswith("http")
 
 
-def _vectors(store: IndexStore, progress: StateProgress) -> str:
-    """Vectors for the new articles, once the index they are in already serves.
-    Their failure fails nothing: searches are then ranked by their words."""
-    try:
-        report = fill(store, progress)
-    except VectorsBusy as exc:
-        return f"{exc}; tiến trình đó sẽ tính cả thế hệ mới"
-    except Exception as exc:  # noqa: BLE001 (the index is built and live whatever happens here)
-        traceback.print_exc()
-        return f"chưa tính được vector ngữ nghĩa ({type(exc).__name__}); chạy `bantin index vectors` để tính tiếp"
-    return f"vector ngữ nghĩa: {report.embedded} bài vừa tính, {report.reused} bài dùng lại"
+def _vectors_text(vectors: Vectors) -> str:
+    if vectors.report is None:
+        return vectors.left or ""
+    return f"vector ngữ nghĩa: {vectors.report.embedded} bài vừa tính, {vectors.report.reused} bài dùng lại"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,13 +87,18 @@ def run(args: argparse.Namespace) -> int:
     write_state(state_path, state)
     store = IndexStore(args.index_dir)
     progress = StateProgress(state, state_path)
+
+    def live(report: BuildReport, vectors_next: bool) -> None:
+        state.update(report=report.to_dict())
+
     try:
-        if args.kind == "build":
-            if all(map(_local, args.sources)) and estimate_count(args.sources) == 0:
-                raise NothingToIndex("các nguồn đã cấu hình không có bài nào; giữ nguyên chỉ mục đang dùng")
-            report = build(args.sources, store, jobs=args.jobs, progress=progress)
-        else:
-            report = update(args.sources, store, jobs=args.jobs, progress=progress)
+        if args.kind == "build" and all(map(_local, args.sources)) and estimate_count(args.sources) == 0:
+            raise NothingToIndex("các nguồn đã cấu hình không có bài nào; giữ nguyên chỉ mục đang dùng")
+        action = build if args.kind == "build" else update
+        # The vectors' failure fails nothing: the index is built and serves, ranked by words.
+        published = publish(
+            action, args.sources, store, progress, on_live=live, tolerate_vector_errors=True, jobs=args.jobs
+        )
     except (BuilderBusy, BuildFailed, NothingToIndex) as exc:
         state.update(status="failed", error=str(exc))
     except OSError as exc:
@@ -113,10 +109,8 @@ def run(args: argparse.Namespace) -> int:
             status="failed", error=f"lỗi không mong đợi ({type(exc).__name__}); xem {state_path.parent / 'job.log'}"
         )
     else:
-        save_last_report(store, report)
-        state.update(report=report.to_dict())
-        if dense.enabled():
-            state["vectors"] = _vectors(store, progress)
+        if published.vectors is not None:
+            state["vectors"] = _vectors_text(published.vectors)
         state.update(status="done")
     state.update(finished=now_iso(), phase="Đã xong" if state["status"] == "done" else "Thất bại")
     write_state(state_path, state)
