@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from index.build import build
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 from web import create_app
 from web.local_server import serving
 

@@ -11,8 +11,8 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import TEXT, Schema
 from whoosh.query import Or, Term
 
-from search.matching import DEFAULT_WEIGHTS
-from search.schema import TEXT_FIELDS, build_schema
+from search.query.plan import DEFAULT_WEIGHTS
+from search.storage.schema import TEXT_FIELDS, build_schema
 
 _ANALYZER = StandardAnalyzer(stoplist=None)
 FIELD_WEIGHTS = {"title": DEFAULT_WEIGHTS.title_short, "lead": DEFAULT_WEIGHTS.lead, "body": DEFAULT_WEIGHTS.body}

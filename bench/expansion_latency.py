@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from bench.relevance import ensure_index
-from search.abbreviations import Expander
+from search.query.expansion import Expander
 from search.engine import SearchEngine
 
 

@@ -75,14 +75,14 @@ def _run_child(args: list[str]) -> dict:
 
 def _child(mode: str, analyzer: str, sources: list[str], index_dir: str, jobs: int | None) -> None:
     from index.build import build, update
-    from search.store import IndexStore
+    from search.storage.generations import IndexStore
 
     schema = None
     if analyzer == "standard":
         from whoosh.analysis import StandardAnalyzer
         from whoosh.fields import TEXT, Schema
 
-        from search.schema import build_schema
+        from search.storage.schema import build_schema
 
         # The same fields, every text field analyzed by Whoosh's StandardAnalyzer.
         schema = Schema()
@@ -116,7 +116,7 @@ def _child(mode: str, analyzer: str, sources: list[str], index_dir: str, jobs: i
 def _example_ranks(index_dir: Path) -> dict[str, int | None]:
     """Where the shared example article ranks for its own title words (1 is first)."""
     from search.engine import SearchEngine
-    from search.store import IndexStore
+    from search.storage.generations import IndexStore
 
     engine = SearchEngine(IndexStore(index_dir))
     ranks: dict[str, int | None] = {}

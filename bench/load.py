@@ -44,7 +44,7 @@ from urllib.parse import quote
 import psutil
 import requests
 
-from search.store import POINTER, IndexMissing, IndexStore
+from search.storage.generations import POINTER, IndexMissing, IndexStore
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

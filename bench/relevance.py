@@ -4,7 +4,7 @@
 
 Builds (or reuses, keyed by the docs file and the analysis code) a Bantin index
 and a baseline index of DOCS, gives Bantin's its article vectors as `bantin
-index build` does (search/dense.py; kept in the cached index, so computed once),
+index build` does (search/meaning.py; kept in the cached index, so computed once),
 runs every query on both, and prints MRR@10,
 nDCG@10, Recall@10, Recall@100 and latency p50/p95. Latency is that of a whole
 results page as the site asks for it (ten hits, snippets, facets, suggestion).
@@ -27,17 +27,17 @@ from bench.baseline import BaselineSearch, standard_schema
 from index.build import build
 from search.progress import LogProgress
 from index.vectors import fill
-from search import dense
+from search import meaning
 from search.engine import SearchEngine
-from search.matching import DEFAULT_WEIGHTS, Weights
-from search.store import IndexMissing, IndexStore
+from search.query.plan import DEFAULT_WEIGHTS, Weights
+from search.storage.generations import IndexMissing, IndexStore
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "bench" / ".cache"
 # Changing any of these changes what is in an index: the cached one is then stale.
-PIPELINE_CODE = ("search/article.py", "search/text.py", "index/sources/*.py")
+PIPELINE_CODE = ("search/article.py", "search/language/text.py", "index/sources/*.py")
 ANALYSIS_CODE = {
-    "bantin": PIPELINE_CODE + ("search/schema.py", "search/analysis.py", "search/tones.py", "search/segmenter.py"),
+    "bantin": PIPELINE_CODE + ("search/storage/schema.py", "search/language/analysis.py", "search/language/tones.py", "search/language/segmenter.py"),
     "baseline": PIPELINE_CODE + ("bench/baseline.py",),
 }
 
@@ -117,7 +117,7 @@ def evaluate(docs: Path, queries_file: Path, max_queries: int = 0, baseline: boo
     if max_queries:
         queries = queries[:max_queries]
     store = ensure_index(docs, "bantin")
-    if dense.enabled():
+    if meaning.enabled():
         fill(store, LogProgress(sys.stderr, every=60))
     bantin = run_bantin(store, queries)
     base = run_baseline(ensure_index(docs, "baseline"), queries) if baseline else {}

@@ -17,8 +17,8 @@ missing articles need evidence the index does not have (paraphrase: a dense or
 cross-encoder model), not more tuning.
 
 `--dense` measures that other evidence: the cosine of query and article under
-search/dense.py's model (the vectors `bantin index vectors` gives the set's
-index), as one more feature, and alone as the hybrid search/ranking.py uses,
+search/meaning.py's model (the vectors `bantin index vectors` gives the set's
+index), as one more feature, and alone as the hybrid search/ranking/ranker.py uses,
 Bantin's lexical score over the top score plus lambda times the cosine, for
 every lambda of HYBRID_WEIGHTS (the best on the even queries is printed). The
 candidates are Bantin's lexical order, as the hybrid re-ranks them; queries the
@@ -42,16 +42,16 @@ from sklearn.preprocessing import StandardScaler
 from bench.relevance import REPO, ensure_index, query_files
 
 from index.vectors import fill
-from search import dense as meaning
-from search.analysis import folded_analyzer
-from search.matching import DEFAULT_WEIGHTS, QueryPlan, build_plan
-from search.ngrams import SyllableModel
-from search.postings import Columns
-from search.query import parse_query
-from search.ranking import Filters, Ranker
-from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TITLE_BIGRAMS, folded
-from search.store import Generation
-from search.suggest import Suggester
+from search import meaning
+from search.language.analysis import folded_analyzer
+from search.query.plan import DEFAULT_WEIGHTS, QueryPlan, build_plan
+from search.language.ngrams import SyllableModel
+from search.storage.postings import Columns
+from search.query.parse import parse_query
+from search.ranking.ranker import Filters, Ranker
+from search.storage.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TITLE_BIGRAMS, folded
+from search.storage.generations import Generation
+from search.query.suggest import Suggester
 
 _SYLLABLES = folded_analyzer()
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n")
@@ -214,7 +214,7 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=REPO.parent / "shared" / "eval")
     parser.add_argument("--sets", default="", help="only these query files, as SET/FILE (default: all)")
     parser.add_argument("--depth", type=int, default=30, help="candidates per query")
-    parser.add_argument("--dense", action="store_true", help="add the cosine of search/dense.py's vectors")
+    parser.add_argument("--dense", action="store_true", help="add the cosine of search/meaning.py's vectors")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     wanted = {s for s in args.sets.split(",") if s}

@@ -5,7 +5,7 @@
 For each set, every query typed without diacritics is restored three ways and
 compared, syllable by syllable, with the query as written:
 
-- `context`: what Bantin suggests (search/suggest.py): the trigram decoder over
+- `context`: what Bantin suggests (search/query/suggest.py): the trigram decoder over
   the build's counts, with the first results' titles as a cache;
 - `ngrams`: the decoder alone, no cache;
 - `word-by-word`: the method before it (kept here as the baseline): the index's
@@ -29,12 +29,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.relevance import ensure_index
-from search.analysis import folded_analyzer
+from search.language.analysis import folded_analyzer
 from search.engine import SearchEngine
-from search.schema import TEXT_FIELDS
-from search.store import IndexStore
-from search.suggest import typed_syllables
-from search.text import fold, fold_term
+from search.storage.schema import TEXT_FIELDS
+from search.storage.generations import IndexStore
+from search.query.suggest import typed_syllables
+from search.language.text import fold, fold_term
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_EVAL = REPO.parent / "shared" / "eval"

@@ -11,7 +11,7 @@ work, CPU time is what a quiet machine's wall time would be: the search is one
 thread, but for the embedding of a long query, which takes both cores).
 
 Long queries are ranked also by meaning once the corpus index has its article
-vectors (search/dense.py): `--vectors` computes them first, about an hour of
+vectors (search/meaning.py): `--vectors` computes them first, about an hour of
 both cores once, kept in the cached index. The output says how many articles
 have one.
 """
@@ -28,7 +28,7 @@ from bench.baseline import BaselineSearch
 from bench.relevance import REPO, ensure_index
 from search.progress import LogProgress
 from index.vectors import fill
-from search import dense
+from search import meaning
 from search.engine import SearchEngine
 
 QUERY_FILES = ("queries_short", "queries_short_nodiacritics", "queries", "queries_nodiacritics")
@@ -53,7 +53,7 @@ def main() -> None:
     store = ensure_index(sources, "bantin")
     if args.vectors:
         fill(store, LogProgress(sys.stderr, every=60))
-    found = dense.load(store.current().path / dense.VECTORS)
+    found = meaning.load(store.current().path / meaning.VECTORS)
     engine = SearchEngine(store)
     baseline = BaselineSearch(ensure_index(sources, "baseline").current().open())
     engine.warm(wait=True)  # as `bantin serve` does before its first request

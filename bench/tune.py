@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.relevance import REPO, ensure_index, query_files
 from search.engine import SearchEngine
-from search.matching import DEFAULT_WEIGHTS, Weights
+from search.query.plan import DEFAULT_WEIGHTS, Weights
 
 FACTORS = (0.5, 0.75, 1.33, 2.0)
 INTEGER_STEPS = (-2, -1, 1, 2)

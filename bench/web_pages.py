@@ -35,7 +35,7 @@ from urllib.parse import quote, urlsplit
 
 from bench.relevance import ensure_index
 from bench.search_latency import percentiles
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 from web import create_app
 from web.local_server import serving
 

@@ -28,8 +28,8 @@ from search.progress import Progress, SilentProgress
 from index.sources.errors import SkippedSource
 from index.sources.reader import estimate_count, read_sources
 from search.article import Article
-from search.schema import SCHEMA_VERSION, build_schema, codec, to_document
-from search.store import Generation, IndexMissing, IndexStore
+from search.storage.schema import SCHEMA_VERSION, build_schema, codec, to_document
+from search.storage.generations import Generation, IndexMissing, IndexStore
 
 LOCK_FILE = "build.lock"
 # Below this many articles the worker processes cost more than they save.

@@ -21,12 +21,12 @@ from index.build import (
 from index.crawl.settings import CrawlSettings
 from search.progress import for_stream
 from index.publish import Vectors, fill_vectors, publish
-from search import dense
+from search import meaning
 from search.cli import index_dir_option, resolve_index_dir
-from search.ngrams import NGRAMS_FILE
-from search.store import IndexMissing, IndexStore
-from search.synonyms import StaffSynonyms
-from search.synonyms import default_path as default_synonyms_path
+from search.language.ngrams import NGRAMS_FILE
+from search.storage.generations import IndexMissing, IndexStore
+from search.names.staff import StaffSynonyms
+from search.names.staff import default_path as default_synonyms_path
 
 
 @click.group("index")
@@ -122,7 +122,7 @@ vectors_option = click.option(
     default=True,
     show_default=True,
     help="Sau khi chỉ mục mới đã dùng được, tính vector ngữ nghĩa cho bài mới và bài đã đổi "
-    f"(chậm: khoảng 0,13 giây một bài; tắt hẳn bằng {dense.SWITCH}=0).",
+    f"(chậm: khoảng 0,13 giây một bài; tắt hẳn bằng {meaning.SWITCH}=0).",
 )
 timeout_option = click.option(
     "--timeout",
@@ -199,8 +199,8 @@ def update_command(
 @nice_option
 def vectors_command(index_dir: str | None, nice: int) -> None:
     """Tính vector ngữ nghĩa còn thiếu của chỉ mục đang dùng (tiếp tục lần chạy bị dừng)."""
-    if not dense.enabled():
-        raise click.ClickException(f"bước vector ngữ nghĩa đang tắt ({dense.SWITCH}=0)")
+    if not meaning.enabled():
+        raise click.ClickException(f"bước vector ngữ nghĩa đang tắt ({meaning.SWITCH}=0)")
     store = resolve_index_dir(index_dir)
     lower_priority(nice)
     try:
@@ -225,7 +225,7 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from None
     meta = generation.meta()
-    vectors = dense.load(generation.path / dense.VECTORS)
+    vectors = meaning.load(generation.path / meaning.VECTORS)
     synonyms = StaffSynonyms(default_synonyms_path())
     staff_names = synonyms.names()
     stats = {
@@ -235,9 +235,9 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
         "built_at": meta["built_at"],
         "index_dir": str(store.root),
         "articles_with_vectors": int(vectors.present.sum()) if vectors else 0,
-        # Abbreviations the articles define, trusted (search/abbreviations.py).
+        # Abbreviations the articles define, trusted (search/names/dictionary.py).
         "abbreviations_mined": int((meta.get("language") or {}).get("abbreviations_mined", 0)),
-        # The syllable n-grams that put diacritics back (search/ngrams.py): counts and bytes.
+        # The syllable n-grams that put diacritics back (search/language/ngrams.py): counts and bytes.
         "ngrams": {
             **{k: v for k, v in (meta.get("language") or {}).items() if k in ("syllables", "pairs", "triples")},
             "bytes": int((meta.get("files") or {}).get(NGRAMS_FILE, 0)),

@@ -10,11 +10,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from search.abbreviations import MINED_FILE
-from search.dense import VECTORS
-from search.ngrams import NGRAMS_FILE
-from search.durable import replace_atomically
-from search.store import MANIFEST, META, POINTER, Generation, IndexStore
+from search.names.mined import MINED_FILE
+from search.meaning import VECTORS
+from search.language.ngrams import NGRAMS_FILE
+from search.storage.durable import replace_atomically
+from search.storage.generations import MANIFEST, META, POINTER, Generation, IndexStore
 
 KEEP_GENERATIONS = 2
 

@@ -1,8 +1,8 @@
 """What a build learns about how its articles write Vietnamese, written into the generation.
 
 Two tables, counted while the articles stream past the writer: accented
-syllable n-grams (search/ngrams.py, for putting diacritics back into queries)
-and the abbreviations the articles define (search/abbreviations.py). An update
+syllable n-grams (search/language/ngrams.py, for putting diacritics back into queries)
+and the abbreviations the articles define (search/names/dictionary.py). An update
 starts from the live generation's tables, adds the changed articles' new text
 and takes their old text away, so neither needs a full pass over the corpus.
 """
@@ -13,11 +13,11 @@ from pathlib import Path
 
 from whoosh.searching import Searcher
 
-from search.abbreviations import MinedPairs
+from search.names.mined import MinedPairs
 from search.article import Article
-from search.ngrams import NgramCounter, SyllableModel
-from search.schema import from_stored, indexed_text
-from search.store import Generation
+from search.language.ngrams import NgramCounter, SyllableModel
+from search.storage.schema import from_stored, indexed_text
+from search.storage.generations import Generation
 
 
 class LanguageCounts:

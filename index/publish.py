@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from index.build import BuildReport
 from index.reports import save_last_report
 from index.vectors import VectorReport, VectorsBusy, fill
-from search import dense
+from search import meaning
 from search.progress import Progress
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def publish(
     come next) before the vectors start, which can take minutes."""
     report = action(sources, store, progress=progress, **options)
     save_last_report(store, report)
-    wanted = vectors and dense.enabled()
+    wanted = vectors and meaning.enabled()
     on_live(report, wanted)
     if not wanted:
         return Published(report)

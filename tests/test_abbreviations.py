@@ -9,10 +9,11 @@ import logging
 import pytest
 from click.testing import CliRunner
 
-from search.abbreviations import MINED_FILE, MinedPairs, mine_pairs, read_names
+from search.names.mined import MINED_FILE, MinedPairs, mine_pairs
+from search.names.dictionary import read_names
 from search.engine import SearchEngine
-from search.store import IndexStore
-from search.synonyms import StaffSynonyms
+from search.storage.generations import IndexStore
+from search.names.staff import StaffSynonyms
 from tests.test_search import build_store
 from web.cli import main
 

@@ -18,8 +18,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from index.build import build
 from index.reports import load_last_report
 from index.vectors import fill
-from search.dense import SWITCH, VECTORS, load
-from search.store import IndexStore
+from search.meaning import SWITCH, VECTORS, load
+from search.storage.generations import IndexStore
 from tests.factories import write_jsonl
 from web import create_app
 from web.admin.jobs import DIED
@@ -532,7 +532,7 @@ def test_no_sources_configured(client) -> None:
 
 
 def test_a_job_gives_the_new_articles_their_vectors(make_app, own_index, tmp_path, monkeypatch) -> None:
-    """After the index it built is live, the job embeds only what it added (search/dense.py)."""
+    """After the index it built is live, the job embeds only what it added (search/meaning/)."""
     monkeypatch.setenv(SWITCH, "1")
     fill(IndexStore(own_index))
     sources = tmp_path / "sources"

@@ -7,8 +7,8 @@ import pickle
 import pytest
 import unicodedata
 
-from search.analysis import bigram_analyzer, folded_analyzer, word_analyzer
-from search.text import fold, has_diacritics, nfc, slugify
+from search.language.analysis import bigram_analyzer, folded_analyzer, word_analyzer
+from search.language.text import fold, has_diacritics, nfc, slugify
 
 
 def words(text: str) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.build import build
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 from tests.test_search import write_articles
 from web import create_app
 

@@ -1,11 +1,13 @@
 """The four rooms' doors: web on top; index and speech use search; search imports
 none of them; index and speech never import each other (README, "Layout").
+Inside search/, its rooms stand in the order search/__init__.py gives.
 Read from the source (every import, at module level, in functions, or for type
 checking only), so a wrong-way import fails here before it is ever run."""
 
 from __future__ import annotations
 
 import ast
+import pickle
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,14 @@ MAY_IMPORT = {
     "index": {"search"},
     "speech": {"search"},
     "web": {"search", "index", "speech"},
+}
+# Inner rooms, lowest first: each imports only those before it. Modules beside
+# them serve every room; the front (the rest) may import any.
+INNER_ROOMS = {
+    "search": ("language", "names", "storage", "meaning", "query", "ranking", "results"),
+}
+BESIDE = {
+    "search": {"article", "paths", "progress"},
 }
 
 
@@ -33,6 +43,7 @@ def _imports(path: Path) -> set[str]:
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)  # a module or a name in one
     return {name for name in found if name.split(".")[0] in ROOMS}
 
 
@@ -82,3 +93,35 @@ def test_no_two_modules_import_each_other_at_load_time() -> None:
         tuple(sorted((a, b))) for a, targets in graph.items() for b in targets if a != b and a in graph.get(b, set())
     })
     assert not pairs, pairs
+
+
+def _inner_room(module: str) -> str | None:
+    """`search.query.plan` -> `query`; None for a module beside the rooms or on top."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in INNER_ROOMS.get(parts[0], ()) else None
+
+
+@pytest.mark.parametrize("room", sorted(INNER_ROOMS))
+def test_an_inner_room_imports_only_the_rooms_before_it(room: str) -> None:
+    order = INNER_ROOMS[room]
+    wrong = []
+    for path in _sources(room):
+        module = _module(path)
+        inner = _inner_room(module)
+        if inner is None:
+            continue
+        for name in sorted(_imports(path)):
+            parts = name.split(".")
+            if parts[0] != room or len(parts) < 2 or parts[1] in BESIDE[room]:
+                continue
+            target = _inner_room(name)
+            if target is None or order.index(target) > order.index(inner):
+                wrong.append(f"{module} imports {name}")
+    assert not wrong, wrong
+
+
+def test_indexes_built_before_the_rooms_still_open() -> None:
+    """Their schemas name the analyzers' module as it was: search.analysis."""
+    from search.language.analysis import SyllableTokenizer
+
+    assert pickle.loads(b"csearch.analysis\nSyllableTokenizer\n.") is SyllableTokenizer

@@ -14,7 +14,7 @@ import pytest
 
 from index.build import build
 from search.article import Article
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 from speech.pcm import mp3_to_pcm, seconds
 from speech.script import script_for
 from tests.speech_helpers import PARAGRAPHS, long_article

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from index.build import BuilderBusy, _lock, build, update
 from search.engine import SearchEngine
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 from tests.factories import write_jsonl, write_portal
 from tests.terminal import bantin_on_terminal
 from web.cli import main

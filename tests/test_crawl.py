@@ -19,7 +19,7 @@ from index.crawl.settings import USER_AGENT, CrawlSettings
 from index.crawl.robots import RobotsRules
 from index.crawl.validators import CACHE_FILE
 from search.engine import SearchEngine
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 from tests.factories import write_jsonl
 from tests.portal_server import FEED_SLUGS, PortalServer
 from web.cli import main

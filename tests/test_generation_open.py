@@ -13,7 +13,7 @@ import psutil
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, Schema
 
-from search.store import Generation
+from search.storage.generations import Generation
 
 BLOB_MB = 48
 

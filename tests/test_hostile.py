@@ -36,9 +36,9 @@ from index.sources.jsonl import iter_jsonl
 from index.sources.portal_text import parse_portal_text
 from search.article import Article
 from search.engine import MAX_PAGE, MAX_PER_PAGE, Filters, SearchEngine
-from search.query import MAX_QUERY_CHARS, parse_query
-from search.store import IndexStore
-from search.text import nfc
+from search.query.parse import MAX_QUERY_CHARS, parse_query
+from search.storage.generations import IndexStore
+from search.language.text import nfc
 from tests.portal_server import PortalServer
 from tests.test_crawl import FAST
 from tests.test_search import write_articles

@@ -11,11 +11,11 @@ from whoosh import scoring
 from whoosh.query import Term
 
 from index.build import build, update
-from search.matching import Evidence, QueryPlan, Weights
-from search.postings import NO_DATE, Columns
-from search.ranking import Filters, Ranker
-from search.schema import ALL_FOLDED, TEXT_BIGRAMS, folded
-from search.store import IndexStore
+from search.query.plan import Evidence, QueryPlan, Weights
+from search.storage.postings import NO_DATE, Columns
+from search.ranking.ranker import Filters, Ranker
+from search.storage.schema import ALL_FOLDED, TEXT_BIGRAMS, folded
+from search.storage.generations import IndexStore
 from tests.factories import write_jsonl
 
 
@@ -128,7 +128,7 @@ def test_filters_select_by_section_and_inclusive_dates(searcher) -> None:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_posting_blocks_are_large_and_uncompressed(tmp_path, jobs: int) -> None:
-    """The format search/postings.py is fast on, whichever writer (one process or workers) wrote it."""
+    """The format search/storage/postings.py is fast on, whichever writer (one process or workers) wrote it."""
     store = IndexStore(tmp_path / "ix")
     build([str(write_jsonl(tmp_path / "a.jsonl", 600))], store, jobs=jobs)
     with store.current().open().searcher() as s:
@@ -140,7 +140,7 @@ def test_posting_blocks_are_large_and_uncompressed(tmp_path, jobs: int) -> None:
 
 
 def test_array_cache_drops_the_least_recently_used_past_its_size() -> None:
-    from search.postings import ArrayCache
+    from search.storage.postings import ArrayCache
 
     cache, computed = ArrayCache(limit_bytes=250), []
 

@@ -13,8 +13,8 @@ from index import publish as pipeline
 from index.build import build, update
 from index.reports import load_last_report
 from index.vectors import VectorsBusy
-from search import dense
-from search.store import IndexStore
+from search import meaning
+from search.storage.generations import IndexStore
 
 
 def sources(tmp_path: Path) -> list[str]:
@@ -25,7 +25,7 @@ def sources(tmp_path: Path) -> list[str]:
 
 
 def test_the_report_is_saved_and_heard_before_the_vectors(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv(dense.SWITCH, "1")
+    monkeypatch.setenv(meaning.SWITCH, "1")
     store = IndexStore(tmp_path / "ix")
     heard: list[tuple[str, bool, bool]] = []
 
@@ -47,13 +47,13 @@ def test_no_vectors_when_not_wanted(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(pipeline, "fill", lambda *a: pytest.fail("vectors computed"))
     store = IndexStore(tmp_path / "ix")
     assert pipeline.publish(build, sources(tmp_path), store, None, vectors=False).vectors is None
-    monkeypatch.setenv(dense.SWITCH, "0")
+    monkeypatch.setenv(meaning.SWITCH, "0")
     assert pipeline.publish(update, sources(tmp_path), store, None).vectors is None
     assert load_last_report(store)["kind"] == "update"
 
 
 def test_a_failure_of_the_vectors_stops_the_command_but_not_the_job(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv(dense.SWITCH, "1")
+    monkeypatch.setenv(meaning.SWITCH, "1")
 
     def fill(store_, progress):
         raise OSError(28, "No space left on device")

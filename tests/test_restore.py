@@ -10,9 +10,9 @@ import pytest
 
 from index.build import build, update
 from search.engine import SearchEngine
-from search.ngrams import NGRAMS_FILE, SyllableModel
-from search.store import META, IndexStore
-from search.suggest import Context
+from search.language.ngrams import NGRAMS_FILE, SyllableModel
+from search.storage.generations import META, IndexStore
+from search.query.suggest import Context
 from tests.test_search import build_store, write_articles
 
 # `kiem` is `kiệm` beside `tiết` but `kiếm` beside `tìm`; `dien` is `điện` after

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from index.build import build
 from search.engine import Filters, SearchEngine
-from search.query import parse_query
-from search.store import IndexStore
+from search.query.parse import parse_query
+from search.storage.generations import IndexStore
 
 ARTICLES = [
     ("dan-chu", "Thực hiện quy chế dân chủ cơ sở tại các xã", "Các xã triển khai quy chế dân chủ ở cơ sở, công khai thu chi.", "Thời sự", "2023-05-26"),
@@ -129,7 +129,7 @@ def test_a_pasted_headline_finds_its_article_first(tmp_path: Path, monkeypatch, 
     engine = engine_of(tmp_path, articles)
     assert ids(engine.search(query)) == ["dung", "nhieu"]
     # by the words' scores alone, the article repeating them would come first
-    monkeypatch.setattr("search.ranking.EXACT_TITLE_DEPTH", 0)
+    monkeypatch.setattr("search.ranking.ranker.EXACT_TITLE_DEPTH", 0)
     engine.weights = replace(engine.weights, title_order_depth=0)
     assert ids(engine.search(query)) == ["nhieu", "dung"]
 
@@ -347,8 +347,8 @@ def test_latest_articles_newest_first_undated_last(engine: SearchEngine) -> None
 
 
 def test_syllables_of_a_long_word_share_its_weight_in_long_queries(engine: SearchEngine) -> None:
-    from search.matching import build_plan
-    from search.schema import ALL_FOLDED
+    from search.query.plan import build_plan
+    from search.storage.schema import ALL_FOLDED
 
     reader = engine.generation.open().reader()
 

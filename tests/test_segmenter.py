@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyvi import ViTokenizer
 
-from search.segmenter import segment
+from search.language.segmenter import segment
 
 SENTENCES = [
     "Thực hiện quy chế dân chủ cơ sở trong các cơ quan hành chính Nhà nước",

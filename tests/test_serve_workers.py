@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from index.build import build
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 from tests.factories import write_jsonl
 
 BANTIN = str(Path(sys.executable).with_name("bantin"))

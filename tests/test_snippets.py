@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.snippets import Highlighter, match_spans, render, snippet
+from search.results.snippets import Highlighter, match_spans, render, snippet
 
 
 def highlighter(terms: frozenset[str]):
@@ -35,8 +35,8 @@ def test_every_accented_form_of_a_folded_syllable_is_found(text, terms, expected
 
 def test_patterns_from_the_index_vocabulary_find_the_same_spans(tmp_path) -> None:
     from index.build import build
-    from search.ngrams import SyllableModel
-    from search.store import IndexStore
+    from search.language.ngrams import SyllableModel
+    from search.storage.generations import IndexStore
     from tests.test_search import ARTICLES, write_articles
 
     store = IndexStore(tmp_path / "ix")

@@ -23,7 +23,7 @@ from index.sources.ids import file_id, record_id, url_id
 from index.sources.jsonl import iter_jsonl
 from index.sources.portal_text import parse_portal_text
 from search.article import Article
-from search.text import nfc
+from search.language.text import nfc
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 SHARED_EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "portal_article.txt"

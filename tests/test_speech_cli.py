@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from index.build import build
 from search.engine import SearchEngine
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 from speech.cache import AudioCache
 from speech.espeak import EspeakEngine
 from speech.service import AudioService

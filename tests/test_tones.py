@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.analysis import syllable_analyzer, word_analyzer
-from search.text import fold
-from search.tones import standard_tones, tone_spellings
+from search.language.analysis import syllable_analyzer, word_analyzer
+from search.language.text import fold
+from search.language.tones import standard_tones, tone_spellings
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from flask import Flask
 
 from search.engine import SearchEngine
 from search.paths import data_dir, default_index_dir
-from search.store import IndexStore
-from search.synonyms import SYNONYMS_FILE, StaffSynonyms
+from search.storage.generations import IndexStore
+from search.names.staff import SYNONYMS_FILE, StaffSynonyms
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

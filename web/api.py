@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from search.store import IndexMissing
+from search.storage.generations import IndexMissing
 from web.params import search_args
 from web.state import engine
 

@@ -36,8 +36,8 @@ from flask import Blueprint, Response, jsonify, request, send_file
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from search.article import Article
-from search.store import IndexMissing
-from search.text import slugify
+from search.storage.generations import IndexMissing
+from search.language.text import slugify
 from speech.cache import AudioEntry
 from speech.errors import NothingToSay, SpeechError
 from speech.synthesis import AudioJob

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Mapping
 
 from search.engine import MAX_PAGE, MAX_PER_PAGE, SORTS, Filters
-from search.query import MAX_QUERY_CHARS
+from search.query.parse import MAX_QUERY_CHARS
 
 # The query-string keys of a results page: links to other pages, to an article and
 # back keep exactly these.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from search.engine import MAX_PAGE
-from search.query import MAX_QUERY_CHARS
+from search.query.parse import MAX_QUERY_CHARS
 from web.pagination import page_numbers
 from web.params import carried, query_too_long, search_args
 from web.state import engine

@@ -24,7 +24,7 @@ from index.sources.decode import decode_bytes
 from index.sources.errors import SkippedSource, SourceError
 from index.sources.html_page import parse_html
 from search.article import Article
-from search.text import nfc
+from search.language.text import nfc
 
 # A sitemap index may name sitemap indexes; deeper than this is a mistake or a trap.
 MAX_SITEMAP_DEPTH = 3

@@ -16,7 +16,7 @@ import re
 import charset_normalizer
 
 from index.sources.errors import SourceError
-from search.text import nfc
+from search.language.text import nfc
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),

@@ -24,7 +24,7 @@ from trafilatura.settings import use_config
 from index.sources.errors import SourceError
 from index.sources.ids import url_id
 from search.article import Article
-from search.text import clean_line
+from search.language.text import clean_line
 
 # Portal notices are often shorter than trafilatura's default 250 characters, below
 # which it falls back to dumping the whole page, menus included.

@@ -14,7 +14,7 @@ import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-from search.text import nfc, slugify
+from search.language.text import nfc, slugify
 
 _VALID_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 # Extensions that only say how the page was generated; dropped so the slug reads well.

@@ -23,7 +23,7 @@ import re
 
 from index.sources.errors import SourceError
 from search.article import Article
-from search.text import clean_line, fold
+from search.language.text import clean_line, fold
 
 _BLOCK = re.compile(r"PublishingPortal\s*-\s*Block_\S*", re.IGNORECASE)
 # The page's own toolbar ("Tăng cỡ chữ Giảm cỡ chữ", print, e-mail, share), matched

@@ -1,7 +1,7 @@
 """Abbreviations read aloud: the shared dictionary's full names, and speech's own readings.
 
 What an abbreviation means (`UBND`: `Ủy ban nhân dân`) is kept once, in the
-dictionary search owns (search/abbreviations.py); this module reads it and
+dictionary search owns (search/names/dictionary.py); this module reads it and
 adds the readings only speech needs (speech/data/pronunciations.tsv: `ASEAN`
 read `A-xê-an`, `EU` read `e u`), which win over the dictionary's.
 
@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search.abbreviations import dictionary
-from search.text import nfc
+from search.names.dictionary import dictionary
+from search.language.text import nfc
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "pronunciations.tsv"
 

@@ -10,7 +10,7 @@ import html
 import re
 import unicodedata
 
-from search.text import nfc
+from search.language.text import nfc
 
 
 def _char_fixes() -> dict[str, str]:

@@ -14,7 +14,7 @@ import re
 
 from speech.normalize.context import cue_before, cue_pattern
 from speech.normalize.numbers import read_day, read_int, read_month
-from search.roman import ROMAN, roman_value
+from search.language.roman import ROMAN, roman_value
 
 _DAY_WORDS = ("ngày", "mồng", "mùng")
 _TIME_OF_DAY = ("hôm", "sáng", "trưa", "chiều", "tối", "đêm", "khuya", "rạng sáng")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from search.roman import roman_value
+from search.language.roman import roman_value
 from speech.normalize.context import cue_before, cue_pattern
 from speech.normalize.numbers import read_int, read_ordinal
 

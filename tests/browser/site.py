@@ -17,7 +17,7 @@ from pathlib import Path
 from index.build import build
 from index.sources.reader import read_sources
 from search.article import Article
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 from web import create_app
 from web.local_server import serving
 

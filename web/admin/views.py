@@ -27,7 +27,7 @@ from flask import (
 from flask.wrappers import Response
 
 from index.reports import load_last_report
-from search.store import IndexMissing, IndexStore
+from search.storage.generations import IndexMissing, IndexStore
 from web.admin import auth
 from web.admin.accounts import MAX_NAME
 from web.admin.audit import AuditLog

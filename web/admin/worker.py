@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from index.build import INDEXING_NICE, BuilderBusy, BuildFailed, BuildReport, build, lower_priority, update
 from index.publish import Vectors, publish
 from index.sources.reader import estimate_count
-from search.store import IndexStore
+from search.storage.generations import IndexStore
 from web.admin.audit import AuditLog
 from web.admin.jobs import now_iso, result_text, write_state
 

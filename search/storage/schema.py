@@ -12,7 +12,7 @@ from typing import Any
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from search.analysis import SYLLABLE, bigram_analyzer, folded_analyzer, syllable_analyzer, word_analyzer
+from search.language.analysis import SYLLABLE, bigram_analyzer, folded_analyzer, syllable_analyzer, word_analyzer
 from search.article import Article
 
 # Text fields searched: each has a word field (pyvi words, with diacritics, which
@@ -27,7 +27,9 @@ SCHEMA_VERSION = 11
 BIGRAM_SYLLABLES = 200
 
 
-# Matching fields, frequencies only (no positions or offsets, so cheap to read):
+# Matching fields, frequencies only (no positions or offsets, so cheap to read).
+# Their short names are the on-disk format (renaming them means a rebuild):
+# code uses these constants, and this is where they are explained.
 # ALL_FOLDED holds every syllable of the article, folded, for the "every query
 # word is there" match; ALL_ACCENTED the same syllables with their diacritics,
 # for queries typed with them; the bigram fields reward query syllables that
@@ -44,7 +46,7 @@ TEXT_BIGRAMS = "text_b"
 def codec() -> W3Codec:
     """Whoosh's format, with posting blocks neither zlib-compressed nor small.
 
-    Search reads whole posting lists into arrays (search/postings.py), where
+    Search reads whole posting lists into arrays (search/storage/postings.py), where
     decompressing and unpickling 128-posting blocks was most of a query's time;
     the index grows a little.
     """

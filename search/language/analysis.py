@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
-from search.roman import roman_value
-from search.segmenter import segment
-from search.text import fold_term, nfc
-from search.tones import standard_tones
+from search.language.roman import roman_value
+from search.language.segmenter import segment
+from search.language.text import fold_term, nfc
+from search.language.tones import standard_tones
 
 _WORDLIKE = re.compile(r"\w")
 SYLLABLE = re.compile(r"\w+")  # what a syllable is, for every part of Bantin

@@ -1,9 +1,9 @@
 """“Did you mean”: diacritics put back from context, misspelled syllables corrected.
 
-Both read the generation's syllable counts (search/ngrams.py), which the build
+Both read the generation's syllable counts (search/language/ngrams.py), which the build
 wrote: opening a generation costs a file read, not a walk of the lexicon.
 
-A query typed without diacritics is read by the decoder (search/restore.py)
+A query typed without diacritics is read by the decoder (search/query/restore.py)
 with the counts of the whole index, and, for the suggestion, with the titles
 and leads of its own first results as a cache (Kuhn and De Mori's cache model,
 1990): people search for what the articles say, and a known-item query's
@@ -21,11 +21,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from search.analysis import SYLLABLE, folded_analyzer, word_analyzer
-from search.ngrams import SyllableModel
-from search.restore import decode, slots
-from search.text import fold, fold_term, has_diacritics, nfc, syllable_shaped
-from search.tones import standard_tones
+from search.language.analysis import SYLLABLE, folded_analyzer, word_analyzer
+from search.language.ngrams import SyllableModel
+from search.query.restore import decode, slots
+from search.language.text import fold, fold_term, has_diacritics, nfc, syllable_shaped
+from search.language.tones import standard_tones
 
 MAX_SYLLABLE_LETTERS = 7  # "nghiêng": no Vietnamese syllable is longer
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

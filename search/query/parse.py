@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from search.text import clean_line
+from search.language.text import clean_line
 
 MAX_QUERY_CHARS = 500
 # A phrase is a quoted run; an exclusion a "-" glued, at a word start, to a word or

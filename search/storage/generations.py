@@ -29,7 +29,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from search.schema import SCHEMA_VERSION
+from search.storage.schema import SCHEMA_VERSION
 
 POINTER = "CURRENT"
 META = "meta.json"
@@ -110,7 +110,7 @@ class Generation:
         copies it: every reader held a private copy of the whole index (2.2 GB
         per server process on the corpus, and a 1.5 GB spike when a build
         counted its documents). Plain reads cost ~17% more CPU on a cold posting
-        list and nothing once the arrays are cached (search/postings.py).
+        list and nothing once the arrays are cached (search/storage/postings.py).
         """
         return FileStorage(str(self.path), supports_mmap=False).open_index()
 

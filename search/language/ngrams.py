@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from search.analysis import SYLLABLE
-from search.text import fold_term, nfc
-from search.tones import standard_tones
+from search.language.analysis import SYLLABLE
+from search.language.text import fold_term, nfc
+from search.language.tones import standard_tones
 
 NGRAMS_FILE = "ngrams.npz"
 BITS = 21

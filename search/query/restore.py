@@ -4,7 +4,7 @@ Each syllable typed without diacritics could be any accented syllable that
 folds to it (`dien`: `điện`, `diễn`, `điền`, `diên` ...). The reading chosen is
 the sequence the articles make most likely, found by Viterbi decoding over the
 candidates of every syllable with a trigram model of the build's counts
-(search/ngrams.py) and "stupid backoff" (Brants et al., 2007): a triple never
+(search/language/ngrams.py) and "stupid backoff" (Brants et al., 2007): a triple never
 seen backs off to its last pair, a pair to the syllable alone, each step worth
 `BACKOFF` of the one above. It ranks readings rather than giving
 probabilities, which is all a decoder needs, and it needs no smoothing
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.ngrams import BOUNDARY, SyllableModel
-from search.text import fold_term, has_diacritics
+from search.language.ngrams import BOUNDARY, SyllableModel
+from search.language.text import fold_term, has_diacritics
 
 BACKOFF = 0.4
 _LOG_BACKOFF = math.log(BACKOFF)

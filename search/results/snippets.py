@@ -2,7 +2,7 @@
 
 The query's folded syllables become one regular expression listing the forms
 each takes in this index (`dan` -> `dân|dần|dẫn|dan|…`, from the build's table
-of accented syllables, search/ngrams.py), run over the stored lead and body of just the hits on the
+of accented syllables, search/language/ngrams.py), run over the stored lead and body of just the hits on the
 page: no pyvi, no folding of the text, no character offsets in the index
 (which made it larger and slower to build). The window with the most distinct
 query syllables is shown, escaped, matches in <mark>. Another spelling of a
@@ -18,10 +18,10 @@ import threading
 from collections import defaultdict
 from html import escape
 
-from search.ngrams import SyllableModel
-from search.roman import to_roman
-from search.text import FOLDS_TO, fold_term
-from search.tones import tone_spellings
+from search.language.ngrams import SyllableModel
+from search.language.roman import to_roman
+from search.language.text import FOLDS_TO, fold_term
+from search.language.tones import tone_spellings
 
 WINDOW = 240
 CONTEXT = 40  # characters shown before the window's first match, so it reads in context
@@ -60,7 +60,7 @@ class Highlighter:
         """Any of the folded `terms` as a whole syllable, or any of `phrases`
         syllable after syllable, with whatever diacritics, case and punctuation between."""
         alternatives = [form for term in terms for form in self._syllable(term)]
-        # `Đại hội XIII` was indexed as `13` (search/analysis.py): mark it too.
+        # `Đại hội XIII` was indexed as `13` (search/language/analysis.py): mark it too.
         alternatives += [to_roman(int(t)) for t in terms if t.isascii() and t.isdigit() and 0 < int(t) < 40]
         alternatives += [
             r"\W{1,3}".join("(?:" + "|".join(self._syllable(s)) + ")" for s in phrase) for phrase in phrases

@@ -16,10 +16,10 @@ import numpy as np
 from whoosh.query import Phrase, Query
 from whoosh.searching import Searcher
 
-from search.analysis import folded_analyzer
-from search.matching import Evidence, Group, QueryPlan, Slot, Weights
-from search.postings import NO_DATE, ArrayCache, Columns
-from search.schema import ALL_FOLDED, PHRASES, folded
+from search.language.analysis import folded_analyzer
+from search.query.plan import Evidence, Group, QueryPlan, Slot, Weights
+from search.storage.postings import NO_DATE, ArrayCache, Columns
+from search.storage.schema import ALL_FOLDED, PHRASES, folded
 
 
 _SYLLABLES = folded_analyzer()
