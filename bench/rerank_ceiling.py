@@ -18,7 +18,7 @@ cross-encoder model), not more tuning.
 
 `--dense` measures that other evidence: the cosine of query and article under
 search/meaning.py's model (the vectors `bantin index vectors` gives the set's
-index), as one more feature, and alone as the hybrid search/ranking/ranker.py uses,
+index), as one more feature, and alone as the hybrid search/ranking/order.py uses,
 Bantin's lexical score over the top score plus lambda times the cosine, for
 every lambda of HYBRID_WEIGHTS (the best on the even queries is printed). The
 candidates are Bantin's lexical order, as the hybrid re-ranks them; queries the
@@ -48,7 +48,8 @@ from search.query.plan import DEFAULT_WEIGHTS, QueryPlan, build_plan
 from search.language.ngrams import SyllableModel
 from search.storage.postings import Columns
 from search.query.parse import parse_query
-from search.ranking.ranker import Filters, Ranker
+from search.ranking.filters import Filters
+from search.ranking.ranker import Ranker
 from search.storage.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TITLE_BIGRAMS, folded
 from search.storage.generations import Generation
 from search.query.suggest import Suggester
@@ -98,7 +99,7 @@ class Describer:
         plan = build_plan(parse_query(text), self.reader, DEFAULT_WEIGHTS, self.guess)
         if not plan.searchable:
             return plan, []
-        ranked, _ = self.ranker.best(plan, DEFAULT_WEIGHTS, Filters(), depth, "relevance")
+        ranked = self.ranker.best(plan, DEFAULT_WEIGHTS, Filters(), depth, "relevance")
         return plan, ranked.top
 
     def describe(self, plan: QueryPlan, top: list[tuple[int, float]]) -> list[list[float]]:
@@ -106,7 +107,7 @@ class Describer:
         order = np.argsort(docnums)
         kinds = np.zeros((len(top), WORD_KIND + 1), dtype=np.float32)
         for item in plan.evidence:
-            docs, scores = self.ranker.contribution(item.field, item.term, DEFAULT_WEIGHTS)
+            docs, scores = self.ranker.scorer.contribution(item.field, item.term, DEFAULT_WEIGHTS)
             if not len(docs):
                 continue
             at = np.minimum(np.searchsorted(docs, docnums[order]), len(docs) - 1)

@@ -11,10 +11,8 @@ rebuild is picked up without a restart and without a stall.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
-import re
 import threading
 from collections.abc import Iterator
 
@@ -30,11 +28,15 @@ from search.query.plan import DEFAULT_WEIGHTS, Weights, build_plan, wants_meanin
 from search.language.ngrams import NGRAMS_FILE, SyllableModel
 from search.storage.postings import Columns
 from search.query.parse import ParsedQuery, parse_query
-from search.ranking.ranker import Closeness, Filters, Ranker
-from search.results.page import Facet, Hit, SearchPage
+from search.ranking.filters import Filters
+from search.ranking.order import Closeness
+from search.ranking.ranker import Ranker
+from search.results.facets import count_facets
+from search.results.hits import read_hits
+from search.results.page import SearchPage
 from search.language import segmenter
 from search.storage.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, TITLE_BIGRAMS, folded, from_stored
-from search.results.snippets import Highlighter, match_spans, snippet
+from search.results.snippets import Highlighter
 from search.storage.generations import POINTER, Generation, IndexMissing, IndexStore
 from search.query.suggest import Context, Suggester
 from search.names.staff import StaffSynonyms
@@ -228,13 +230,59 @@ class SearchEngine:
         facets: bool = True,
         suggest: bool = True,
     ) -> SearchPage:
-        """One page of results for what the user typed; never raises for any `text`."""
+        """One page of results for what the user typed; never raises for any `text`.
+
+        The query walks forward through the rooms: understood (query/: parsed,
+        its names expanded, planned), ranked (ranking/: matched, scored,
+        ordered), then made a page (results/: hits and their snippets, facets,
+        and query/suggest's "did you mean"). A query typed without diacritics
+        is read once more with its first results as context, as the suggestion
+        is (the articles sought say how its syllables are accented), and
+        planned and ranked again only if that reading differs.
+        """
+        page = min(max(page, 1), MAX_PAGE)
+        per_page = min(max(per_page, 1), MAX_PER_PAGE)
+        sort = sort if sort in SORTS else "relevance"
         parsed = parse_query(text, prefix=prefix)
         live = self._current()
         # Embedding the query takes ~20 ms: done before taking the generation's lock.
         closeness = self._closeness(live, parsed) if sort == "relevance" else None
         with live.lock:
-            return self._search(live, parsed, page, per_page, sort, filters, snippets, facets, suggest, closeness)
+            expander = live.expander(self.synonyms)
+            reader = live.searcher.reader()
+            plan = None if parsed.empty else build_plan(parsed, reader, self.weights, live.suggester.accented_words, expander)
+            if plan is None or not plan.searchable:
+                unknown = plan is not None and bool(plan.unknown)
+                return SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort, partial=unknown)
+            limit = page * per_page
+            ranked = live.ranker.best(plan, self.weights, filters, limit, sort, closeness)
+            context: Context | None = None
+            if plan.guessed and ranked.top:
+                context = Context.read(live.searcher, [docnum for docnum, _ in ranked.top[:CONTEXT_RESULTS]])
+                words = live.suggester.accented_words(" ".join(parsed.plain + parsed.phrases), context)
+                if words != list(plan.guessed):
+                    plan = build_plan(parsed, reader, self.weights, lambda _: words, expander)
+                    ranked = live.ranker.best(plan, self.weights, filters, limit, sort, closeness)
+            pattern = live.highlighter.pattern(plan.highlight, plan.highlight_phrases) if snippets else None
+            results = read_hits(live.searcher, ranked.top[(page - 1) * per_page : limit], snippets, pattern)
+            suggestion = None
+            if suggest:
+                top = [docnum for docnum, _ in ranked.top[:CONTEXT_RESULTS]]
+                if context is None or list(context.docnums) != top:  # ranked again, differently
+                    context = Context.read(live.searcher, top)
+                suggestion = live.suggester.suggest(parsed.text, context)
+            return SearchPage(
+                query=parsed.text,
+                total=len(ranked.matched),
+                page=page,
+                per_page=per_page,
+                sort=sort,
+                results=results,
+                suggestion=suggestion,
+                partial=ranked.partial,
+                facets=count_facets(live.columns, ranked.matched) if facets else {},
+                expansions=[group.to_dict() for group in plan.groups if group.alternatives],
+            )
 
     def _closeness(self, live: _Live, parsed: ParsedQuery) -> Closeness | None:
         """How close each article is in meaning to the query, if the query is worth
@@ -251,80 +299,6 @@ class SearchEngine:
             return None
         return lambda docnums: vectors.cosines(docnums, asked)
 
-    def _search(
-        self,
-        live: _Live,
-        parsed: ParsedQuery,
-        page: int,
-        per_page: int,
-        sort: str,
-        filters: Filters,
-        snippets: bool,
-        facets: bool,
-        suggest: bool,
-        closeness: Closeness | None,
-    ) -> SearchPage:
-        page = min(max(page, 1), MAX_PAGE)
-        per_page = min(max(per_page, 1), MAX_PER_PAGE)
-        sort = sort if sort in SORTS else "relevance"
-        empty = SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort)
-        if parsed.empty:
-            return empty
-        expander = live.expander(self.synonyms)
-        plan = build_plan(parsed, live.searcher.reader(), self.weights, live.suggester.accented_words, expander)
-        if not plan.searchable:
-            return SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort,
-                              partial=bool(plan.unknown))
-        limit = page * per_page
-        ranked, partial = live.ranker.best(plan, self.weights, filters, limit, sort, closeness)
-        context_of: tuple[list[int], Context] | None = None  # the first results read, and what they say
-        if plan.guessed and ranked.top:
-            # A query typed without diacritics is read again with its first results
-            # as context, as the suggestion is (the articles sought say how its
-            # syllables are accented), and ranked again if that reading differs.
-            context_of = self._context(live, ranked.top[:CONTEXT_RESULTS])
-            words = live.suggester.accented_words(" ".join(parsed.plain + parsed.phrases), context_of[1])
-            if words != list(plan.guessed):
-                plan = build_plan(parsed, live.searcher.reader(), self.weights, lambda _: words, expander)
-                ranked, partial = live.ranker.best(plan, self.weights, filters, limit, sort, closeness)
-        if partial and plan.long:
-            # A long query is ranked on any word; say so only if no article has them all.
-            partial = not len(live.ranker.matched(plan, False, filters))
-        partial = partial or (bool(plan.unknown) and bool(ranked.top))
-        hits = ranked.top[(page - 1) * per_page : page * per_page]
-        searcher = live.searcher
-        pattern = live.highlighter.pattern(plan.highlight, plan.highlight_phrases) if snippets else None
-        results = [self._hit(searcher, docnum, score, pattern, snippets) for docnum, score in hits]
-        suggestion = None
-        if suggest:
-            top = ranked.top[:CONTEXT_RESULTS]
-            if context_of is None or context_of[0] != [docnum for docnum, _ in top]:  # ranked again differently
-                context_of = self._context(live, top)
-            suggestion = live.suggester.suggest(parsed.text, context_of[1])
-        return SearchPage(
-            query=parsed.text,
-            total=len(ranked.matched),
-            page=page,
-            per_page=per_page,
-            sort=sort,
-            results=results,
-            suggestion=suggestion,
-            partial=partial,
-            facets=self._facets(live.ranker.facets(ranked.matched)) if facets else {},
-            expansions=[group.to_dict() for group in plan.groups if group.alternatives],
-        )
-
-    @staticmethod
-    def _context(live: _Live, top: list[tuple[int, float]]) -> tuple[list[int], Context]:
-        """The first results' titles, leads and whole texts: how the articles sought write the query's words."""
-        heads, texts = [], []
-        for docnum, _ in top:
-            fields = live.searcher.stored_fields(docnum)
-            parts = [fields.get(name) or "" for name in ("title", "lead", "body")]
-            heads.extend(parts[:2])
-            texts.append("\n".join(parts))
-        return [docnum for docnum, _ in top], Context(tuple(heads), tuple(texts))
-
     def reading(self, text: str) -> str:
         """The accented reading search gives `text` (the suggestion's, even when it equals the query)."""
         parsed = parse_query(text)
@@ -332,33 +306,8 @@ class SearchEngine:
         with live.lock:
             plan = build_plan(parsed, live.searcher.reader(), self.weights, live.suggester.accented_words,
                               live.expander(self.synonyms))
-            top: list[tuple[int, float]] = []
+            top: list[int] = []
             if plan.searchable:
-                ranked, _ = live.ranker.best(plan, self.weights, Filters(), CONTEXT_RESULTS, "relevance")
-                top = ranked.top
-            return " ".join(live.suggester.reading(parsed.text, self._context(live, top)[1]))
-
-    @staticmethod
-    def _facets(counts: dict[str, list[tuple[str, int]]]) -> dict[str, list[Facet]]:
-        """Sections by count (largest first), years newest first."""
-        categories = sorted(counts["category"], key=lambda vn: (-vn[1], vn[0]))
-        years = sorted(counts["year"], reverse=True)
-        return {
-            "category": [Facet(value=v, count=n) for v, n in categories],
-            "year": [Facet(value=v, count=n) for v, n in years],
-        }
-
-    @staticmethod
-    def _hit(searcher: Searcher, docnum: int, score: float, pattern: re.Pattern[str] | None, snippets: bool) -> Hit:
-        fields = searcher.stored_fields(docnum)
-        date = fields.get("date")
-        return Hit(
-            id=fields["id"],
-            url=fields.get("url", ""),
-            title=fields.get("title", ""),
-            date=date.date() if isinstance(date, dt.datetime) else None,
-            category=fields.get("category", ""),
-            snippet=snippet(fields, match_spans(fields, pattern)) if snippets else "",
-            score=float(score),
-        )
-
+                ranked = live.ranker.best(plan, self.weights, Filters(), CONTEXT_RESULTS, "relevance")
+                top = [docnum for docnum, _ in ranked.top]
+            return " ".join(live.suggester.reading(parsed.text, Context.read(live.searcher, top)))

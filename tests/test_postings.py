@@ -13,7 +13,8 @@ from whoosh.query import Term
 from index.build import build, update
 from search.query.plan import Evidence, QueryPlan, Weights
 from search.storage.postings import NO_DATE, Columns
-from search.ranking.ranker import Filters, Ranker
+from search.ranking.filters import Filters
+from search.ranking.ranker import Ranker
 from search.storage.schema import ALL_FOLDED, TEXT_BIGRAMS, folded
 from search.storage.generations import IndexStore
 from tests.factories import write_jsonl
@@ -108,7 +109,7 @@ def test_bm25_scores_equal_whooshs(tmp_path) -> None:
             }
             plan = QueryPlan(required=(term,), evidence=(Evidence(field, term, 2.0),))
             ids = np.array(sorted(expected), dtype=np.int32)
-            got = ranker.scores(plan, ids, weights)
+            got = ranker.scorer.scores(plan, ids, weights)
             assert np.allclose(got, [2.0 * expected[d] for d in ids], rtol=1e-4)
 
 

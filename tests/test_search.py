@@ -129,7 +129,7 @@ def test_a_pasted_headline_finds_its_article_first(tmp_path: Path, monkeypatch, 
     engine = engine_of(tmp_path, articles)
     assert ids(engine.search(query)) == ["dung", "nhieu"]
     # by the words' scores alone, the article repeating them would come first
-    monkeypatch.setattr("search.ranking.ranker.EXACT_TITLE_DEPTH", 0)
+    monkeypatch.setattr("search.ranking.order.EXACT_TITLE_DEPTH", 0)
     engine.weights = replace(engine.weights, title_order_depth=0)
     assert ids(engine.search(query)) == ["nhieu", "dung"]
 

@@ -68,10 +68,10 @@ class Weights:
     dense: float = 4.0  # the best on the even queries of viquad, alqac and baomoi, each set counting the same
     dense_depth: int = 30
     # Short queries: among the first title_order_depth articles, those whose title
-    # holds the query's syllables in the order typed come first (search/ranking/ranker.py).
+    # holds the query's syllables in the order typed come first (search/ranking/order.py).
     title_order_depth: int = 30
     # Another spelling of a name in the query (`UBND` for `ủy ban nhân dân`) is
-    # worth this share of the typed one (search/ranking/ranker.py).
+    # worth this share of the typed one (search/ranking/score.py).
     other_spelling: float = 0.8
     # Among those titles, one holding a name as typed counts this share more than
     # one holding another spelling of it, when both hold every word.
@@ -99,7 +99,7 @@ class Group:
 
     A document matches with the syllables typed (anywhere, as a plain query
     matches) or with another spelling as a phrase. It is scored by the best
-    spelling it holds (search/ranking/ranker.py): the typed one's evidence is the
+    spelling it holds (search/ranking/score.py): the typed one's evidence is the
     plan's own; each other one's evidence is scaled so that holding it is worth
     what holding the typed one is (a one-syllable `ubnd` and a four-syllable
     `ủy ban nhân dân` would otherwise score on different scales), times

@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from whoosh.searching import Searcher
 
 from search.language.analysis import SYLLABLE, folded_analyzer, word_analyzer
 from search.language.ngrams import SyllableModel
@@ -59,6 +61,18 @@ class Context:
 
     heads: tuple[str, ...] = ()  # their titles and leads, each a text
     texts: tuple[str, ...] = ()  # their whole texts, one per article
+    docnums: tuple[int, ...] = ()  # the results read
+
+    @classmethod
+    def read(cls, searcher: Searcher, docnums: Sequence[int]) -> Context:
+        """The stored titles, leads and bodies of `docnums`."""
+        heads, texts = [], []
+        for docnum in docnums:
+            fields = searcher.stored_fields(docnum)
+            parts = [fields.get(name) or "" for name in ("title", "lead", "body")]
+            heads.extend(parts[:2])
+            texts.append("\n".join(parts))
+        return cls(tuple(heads), tuple(texts), tuple(docnums))
 
 
 def _edits(word: str) -> set[str]:

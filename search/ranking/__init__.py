@@ -1,5 +1,7 @@
-"""From a query plan to ordered documents: matching, BM25F scoring on the
-generation's arrays, filters, the order of titles, ranking by meaning.
+"""From a query plan to ordered documents, one job per module: the documents
+it matches (retrieve), their BM25F scores (score), their order (order: by
+score, by meaning, titles, date), the filters (filters); ranker runs the three
+in turn.
 
 May import language/, storage/ and query/ (the plan it runs).
 """
