@@ -31,7 +31,7 @@ from pathlib import Path
 from index.build import build
 from search.storage.generations import IndexStore
 from web import create_app
-from web.local_server import serving
+from web.serving.local_server import serving
 
 REPO = Path(__file__).resolve().parents[1]
 

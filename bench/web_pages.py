@@ -37,7 +37,7 @@ from bench.relevance import ensure_index
 from bench.search_latency import percentiles
 from search.storage.generations import IndexStore
 from web import create_app
-from web.local_server import serving
+from web.serving.local_server import serving
 
 REPO = Path(__file__).resolve().parents[1]
 QUERY_FILES = ("queries_short", "queries_short_nodiacritics")

@@ -1,6 +1,6 @@
 """The four rooms' doors: web on top; index and speech use search; search imports
 none of them; index and speech never import each other (README, "Layout").
-Inside search/, its rooms stand in the order search/__init__.py gives.
+Inside search/ and web/, their rooms stand in the order each __init__.py gives.
 Read from the source (every import, at module level, in functions, or for type
 checking only), so a wrong-way import fails here before it is ever run."""
 
@@ -24,9 +24,11 @@ MAY_IMPORT = {
 # them serve every room; the front (the rest) may import any.
 INNER_ROOMS = {
     "search": ("language", "names", "storage", "meaning", "query", "ranking", "results"),
+    "web": ("plumbing", "pages", "listening", "admin", "serving"),
 }
 BESIDE = {
     "search": {"article", "paths", "progress"},
+    "web": {"state"},
 }
 
 

@@ -19,8 +19,8 @@ from speech.pcm import mp3_to_pcm, seconds
 from speech.script import script_for
 from tests.speech_helpers import PARAGRAPHS, long_article
 from web import create_app
-from web.audio import download_name
-from web.audio_service import audio_service
+from web.listening.routes import download_name
+from web.listening.service import audio_service
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 HOSTILE_TITLE = "Điện & nước: giá <mới> từ 1/7"

@@ -43,7 +43,7 @@ from tests.portal_server import PortalServer
 from tests.test_crawl import FAST
 from tests.test_search import write_articles
 from web import create_app
-from web.params import search_args
+from web.pages.params import search_args
 
 # Every code point, lone surrogates and NUL included.
 ANY_CHAR = st.characters(exclude_categories=())

@@ -12,7 +12,8 @@ from flask import Blueprint
 from werkzeug.security import generate_password_hash
 
 from tests.browser.site import build_site_index, live_server
-from web import create_app, limits
+from web import create_app
+from web.plumbing import limits
 
 ARTICLE = "2024-03-15-tuyen-sinh-lop-10"
 PASSWORD = "mật-khẩu-rất-bí-mật-42"

@@ -12,10 +12,10 @@ from jinja2 import ChoiceLoader, DictLoader
 
 from tests.browser.site import build_site_index
 from web import create_app
-from web.display import FONT_STEPS, Display
-from web.formatting import vi_date, vi_number
-from web.pagination import page_numbers
-from web.return_path import local_path
+from web.pages.display import FONT_STEPS, Display
+from web.pages.formatting import vi_date, vi_number
+from web.pages.pagination import page_numbers
+from web.pages.return_path import local_path
 
 ARTICLE = "2024-03-15-tuyen-sinh-lop-10"
 PAGE_BUDGET = 60 * 1024

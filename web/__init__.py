@@ -1,4 +1,11 @@
-"""The Flask site: pages, JSON API, and the `bantin` command that joins every package's commands."""
+"""The Flask site: pages, JSON API, and the `bantin` command that joins every package's commands.
+
+Its rooms, each importing only those before it (tests/test_architecture.py):
+plumbing/ (errors, security, limits, proxy, logging, assets), pages/ (search,
+reader, API), listening/ (audio, podcast), admin/ (the staff's area),
+serving/ (worker processes). Beside them, state.py reaches the app's shared
+objects; on top, create_app here and the `bantin` command in cli.py.
+"""
 
 from __future__ import annotations
 
@@ -18,21 +25,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     Debug stays off unless a configuration turns it on explicitly (only for development).
     """
-    from web import (
-        admin,
-        api,
-        article_ids,
-        assets,
-        errors,
-        formatting,
-        limits,
-        preferences,
-        proxy,
-        reader,
-        request_log,
-        search_pages,
-        security,
-    )
+    from web import admin
+    from web.pages import api, formatting, preferences, reader
+    from web.pages import search as search_pages
+    from web.plumbing import article_ids, assets, errors, limits, proxy, request_log, security
 
     app = Flask(__name__, instance_path=str(data_dir()), instance_relative_config=True)
     app.config.from_mapping(
@@ -64,10 +60,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     request_log.register(app)
 
     # Listening: the article audio, its player's routes, and the podcast feed.
-    from web import audio, audio_service, podcast
+    from web.listening import podcast, routes, service
 
-    audio_service.register(app)
-    app.register_blueprint(audio.blueprint)
+    service.register(app)
+    app.register_blueprint(routes.blueprint)
     app.register_blueprint(podcast.blueprint)
     article_ids.register(app)
     limits.register(app)

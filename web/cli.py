@@ -37,7 +37,7 @@ def serve_command(host: str, port: int, threads: int, workers: int, index_dir: s
 
     from web import create_app
 
-    # One line per request (web.request_log) on stderr; waitress's own warnings too.
+    # One line per request (web/plumbing/request_log.py) on stderr; waitress's own warnings too.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = create_app({"INDEX_DIR": str(resolve_index_dir(index_dir).root)})
     where = f"http://{host}:{port}/ (chỉ mục {app.config['INDEX_DIR']})"
@@ -47,7 +47,7 @@ def serve_command(host: str, port: int, threads: int, workers: int, index_dir: s
         serve(app, host=host, port=port, threads=threads)
         return
 
-    from web.processes import listening_socket, serve_workers
+    from web.serving.processes import listening_socket, serve_workers
 
     if app.config["RATELIMIT_ENABLED"] and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         logging.getLogger("bantin.serve").warning(

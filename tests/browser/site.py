@@ -19,7 +19,7 @@ from index.sources.reader import read_sources
 from search.article import Article
 from search.storage.generations import IndexStore
 from web import create_app
-from web.local_server import serving
+from web.serving.local_server import serving
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "index" / "samples"

@@ -3,6 +3,9 @@
 `register` wires what the area needs into the app: the accounts, the key that
 signs the session cookie, CSRF protection (Flask-WTF) on every POST form, the
 rate limits on signing in, and the blueprint.
+
+May import plumbing/, pages/ and listening/ of web/ (pages/ for the shared
+preferences and return paths).
 """
 
 from __future__ import annotations
@@ -16,15 +19,15 @@ from flask.wrappers import Response
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from index.build import INDEXING_NICE
-from web import preferences
+from web.pages import preferences
 from web.admin import auth, views
 from web.admin.accounts import MAX_NAME, Accounts
 from web.admin.audit import AuditLog
 from web.admin.jobs import Jobs
 from web.admin.sessions import SessionStore
-from web.errors import is_api
-from web.limits import limit_endpoints
-from web.secret import instance_secret
+from web.plumbing.errors import is_api
+from web.plumbing.limits import limit_endpoints
+from web.plumbing.secret import instance_secret
 
 log = logging.getLogger("bantin.admin")
 

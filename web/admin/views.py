@@ -32,8 +32,8 @@ from web.admin import auth
 from web.admin.accounts import MAX_NAME
 from web.admin.audit import AuditLog
 from web.admin.jobs import ACTIVE, KINDS, JobRunning, Jobs, result_text
-from web.errors import is_api
-from web.return_path import local_path
+from web.plumbing.errors import is_api
+from web.pages.return_path import local_path
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 

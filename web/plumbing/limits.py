@@ -23,7 +23,7 @@ from flask import Flask, current_app, jsonify, render_template
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
-from web.errors import PAGES, is_api
+from web.plumbing.errors import PAGES, is_api
 
 DEFAULTS = {
     "RATELIMIT_ENABLED": True,

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from search.article import Article
 from speech.cache import AudioEntry
 from speech.errors import SpeechConfigError
-from web.audio_service import audio_service
+from web.listening.service import audio_service
 from web.state import engine
 
 blueprint = Blueprint("podcast", __name__)

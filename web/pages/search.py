@@ -6,8 +6,8 @@ from flask import Blueprint, Response, render_template, request
 
 from search.engine import MAX_PAGE
 from search.query.parse import MAX_QUERY_CHARS
-from web.pagination import page_numbers
-from web.params import carried, query_too_long, search_args
+from web.pages.pagination import page_numbers
+from web.pages.params import carried, query_too_long, search_args
 from web.state import engine
 
 blueprint = Blueprint("search", __name__)

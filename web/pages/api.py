@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from search.storage.generations import IndexMissing
-from web.params import search_args
+from web.pages.params import search_args
 from web.state import engine
 
 blueprint = Blueprint("api", __name__)

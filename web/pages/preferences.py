@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, redirect, request
 
-from web.display import COOKIE_MAX_AGE, THEMES, Display
-from web.return_path import local_path
+from web.pages.display import COOKIE_MAX_AGE, THEMES, Display
+from web.pages.return_path import local_path
 
 blueprint = Blueprint("preferences", __name__)
 

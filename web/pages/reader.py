@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from web.params import carried
+from web.pages.params import carried
 from web.state import engine
 
 blueprint = Blueprint("reader", __name__)

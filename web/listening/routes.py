@@ -41,7 +41,7 @@ from search.language.text import slugify
 from speech.cache import AudioEntry
 from speech.errors import NothingToSay, SpeechError
 from speech.synthesis import AudioJob
-from web.audio_service import audio_service
+from web.listening.service import audio_service
 from web.state import engine
 
 log = logging.getLogger(__name__)
