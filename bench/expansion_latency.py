@@ -44,15 +44,15 @@ def main() -> None:
     queries = [json.loads(line)["query"] for line in args.queries.open(encoding="utf-8") if line.strip()]
     engine = SearchEngine(ensure_index(args.docs, "bantin"))
     live = engine._current()
-    with_names = live.expander(engine.synonyms)
+    with_names = live.expanders.current(engine.synonyms)
     without = Expander([])
     for query in queries[:20]:  # warm the caches both ways
         engine.search(query)
     on, off = [], []
     for query in queries:
-        live.expander = lambda staff: with_names  # noqa: E731
+        live.expanders.current = lambda staff: with_names  # noqa: E731
         on.append(timed(engine, query, args.repeat))
-        live.expander = lambda staff: without  # noqa: E731
+        live.expanders.current = lambda staff: without  # noqa: E731
         off.append(timed(engine, query, args.repeat))
     added = [a - b for a, b in zip(on, off)]
     print(f"{args.queries}  ({len(queries)} queries, best of {args.repeat})")

@@ -19,27 +19,25 @@ from collections.abc import Iterator
 import numpy as np
 from whoosh.searching import Searcher
 
-from search.query.expansion import Expander
-from search.names.mined import MinedPairs
-from search.names.dictionary import dictionary
-from search.article import Article
 from search import meaning
-from search.query.plan import DEFAULT_WEIGHTS, Weights, build_plan, wants_meaning
+from search.article import Article
+from search.language import segmenter
 from search.language.ngrams import NGRAMS_FILE, SyllableModel
-from search.storage.postings import Columns
-from search.query.parse import ParsedQuery, parse_query
+from search.names.mined import MinedPairs
+from search.names.staff import StaffSynonyms
+from search.query.expansion import Expanders
+from search.query.parse import parse_query
+from search.query.plan import DEFAULT_WEIGHTS, Weights, build_plan
+from search.query.suggest import Context, Suggester
 from search.ranking.filters import Filters
-from search.ranking.order import Closeness
 from search.ranking.ranker import Ranker
 from search.results.facets import count_facets
 from search.results.hits import read_hits
 from search.results.page import SearchPage
-from search.language import segmenter
-from search.storage.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, TITLE_BIGRAMS, folded, from_stored
 from search.results.snippets import Highlighter
 from search.storage.generations import POINTER, Generation, IndexMissing, IndexStore
-from search.query.suggest import Context, Suggester
-from search.names.staff import StaffSynonyms
+from search.storage.postings import Columns
+from search.storage.schema import ALL_ACCENTED, ALL_FOLDED, TEXT_BIGRAMS, TEXT_FIELDS, TITLE_BIGRAMS, folded, from_stored
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -76,8 +74,7 @@ class _Live:
             model = SyllableModel.empty()
         self.suggester = Suggester(model)
         self.highlighter = Highlighter(model)
-        self.mined = MinedPairs.load(generation.path).names()
-        self._expander: tuple[int, Expander] | None = None
+        self.expanders = Expanders(MinedPairs.load(generation.path).names())
         self.vectors = meaning.VectorFile(generation.path / meaning.VECTORS)
         # The suggestion table and the per-document arrays take seconds on a large
         # index: build them now, off the request path, not in the first search.
@@ -99,14 +96,6 @@ class _Live:
                         self.columns.postings(field, term)
         finally:
             self.ready.set()
-
-    def expander(self, staff: StaffSynonyms) -> Expander:
-        """The dictionary's names, this generation's mined ones and the staff's, rebuilt when the staff's change."""
-        names = staff.names()
-        cached = self._expander
-        if cached is None or cached[0] != staff.version:
-            cached = self._expander = (staff.version, Expander([*dictionary(), *self.mined, *names]))
-        return cached[1]
 
 
 class SearchEngine:
@@ -240,25 +229,28 @@ class SearchEngine:
         is (the articles sought say how its syllables are accented), and
         planned and ranked again only if that reading differs.
         """
+        live = self._current()
         page = min(max(page, 1), MAX_PAGE)
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         sort = sort if sort in SORTS else "relevance"
         parsed = parse_query(text, prefix=prefix)
-        live = self._current()
+        if parsed.empty:
+            return SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort)
+        by_meaning = sort == "relevance" and self.weights.dense > 0 and parsed.worth_meaning(self.weights.long_query)
         # Embedding the query takes ~20 ms: done before taking the generation's lock.
-        closeness = self._closeness(live, parsed) if sort == "relevance" else None
+        closeness = meaning.closeness(live.vectors, parsed.text) if by_meaning else None
         with live.lock:
-            expander = live.expander(self.synonyms)
+            expander = live.expanders.current(self.synonyms)
             reader = live.searcher.reader()
-            plan = None if parsed.empty else build_plan(parsed, reader, self.weights, live.suggester.accented_words, expander)
-            if plan is None or not plan.searchable:
-                unknown = plan is not None and bool(plan.unknown)
-                return SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort, partial=unknown)
+            plan = build_plan(parsed, reader, self.weights, live.suggester.accented_words, expander)
+            if not plan.searchable:
+                return SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort,
+                                  partial=bool(plan.unknown))
             limit = page * per_page
             ranked = live.ranker.best(plan, self.weights, filters, limit, sort, closeness)
             context: Context | None = None
             if plan.guessed and ranked.top:
-                context = Context.read(live.searcher, [docnum for docnum, _ in ranked.top[:CONTEXT_RESULTS]])
+                context = Context.read(live.searcher, ranked.top[:CONTEXT_RESULTS])
                 words = live.suggester.accented_words(" ".join(parsed.plain + parsed.phrases), context)
                 if words != list(plan.guessed):
                     plan = build_plan(parsed, reader, self.weights, lambda _: words, expander)
@@ -267,9 +259,8 @@ class SearchEngine:
             results = read_hits(live.searcher, ranked.top[(page - 1) * per_page : limit], snippets, pattern)
             suggestion = None
             if suggest:
-                top = [docnum for docnum, _ in ranked.top[:CONTEXT_RESULTS]]
-                if context is None or list(context.docnums) != top:  # ranked again, differently
-                    context = Context.read(live.searcher, top)
+                # Read again only if ranked again, differently.
+                context = Context.read(live.searcher, ranked.top[:CONTEXT_RESULTS], known=context)
                 suggestion = live.suggester.suggest(parsed.text, context)
             return SearchPage(
                 query=parsed.text,
@@ -281,23 +272,8 @@ class SearchEngine:
                 suggestion=suggestion,
                 partial=ranked.partial,
                 facets=count_facets(live.columns, ranked.matched) if facets else {},
-                expansions=[group.to_dict() for group in plan.groups if group.alternatives],
+                expansions=list(plan.expansions),
             )
-
-    def _closeness(self, live: _Live, parsed: ParsedQuery) -> Closeness | None:
-        """How close each article is in meaning to the query, if the query is worth
-        it and this generation has vectors; else None (ranked by its words alone)."""
-        if not (meaning.enabled() and self.weights.dense > 0 and wants_meaning(parsed, self.weights)):
-            return None
-        try:
-            vectors = live.vectors.current()
-            if vectors is None:
-                return None
-            asked = meaning.MODEL.question(parsed.text)
-        except Exception:  # noqa: BLE001 (a broken model costs the ranking by meaning, never the search)
-            log.exception("không tính được vector của truy vấn; xếp hạng theo từ")
-            return None
-        return lambda docnums: vectors.cosines(docnums, asked)
 
     def reading(self, text: str) -> str:
         """The accented reading search gives `text` (the suggestion's, even when it equals the query)."""
@@ -305,9 +281,8 @@ class SearchEngine:
         live = self._current()
         with live.lock:
             plan = build_plan(parsed, live.searcher.reader(), self.weights, live.suggester.accented_words,
-                              live.expander(self.synonyms))
-            top: list[int] = []
+                              live.expanders.current(self.synonyms))
+            top: list[tuple[int, float]] = []
             if plan.searchable:
-                ranked = live.ranker.best(plan, self.weights, Filters(), CONTEXT_RESULTS, "relevance")
-                top = [docnum for docnum, _ in ranked.top]
+                top = live.ranker.best(plan, self.weights, Filters(), CONTEXT_RESULTS, "relevance").top
             return " ".join(live.suggester.reading(parsed.text, Context.read(live.searcher, top)))

@@ -24,6 +24,7 @@ import logging
 import os
 import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -234,3 +235,20 @@ class VectorFile:
                     found = None
                 self._vectors = found
             return self._vectors
+
+
+def closeness(vectors: VectorFile, question: str) -> Callable[[np.ndarray], np.ndarray | None] | None:
+    """The cosines of articles (by docnum) with `question`; None when meaning is
+    off, the generation has no vectors yet, or the model fails: the search is
+    then ranked by its words alone, never lost."""
+    if not enabled():
+        return None
+    try:
+        current = vectors.current()
+        if current is None:
+            return None
+        asked = MODEL.question(question)
+    except Exception:  # noqa: BLE001 (a broken model costs the ranking by meaning, never the search)
+        log.exception("không tính được vector của truy vấn; xếp hạng theo từ")
+        return None
+    return lambda docnums: current.cosines(docnums, asked)

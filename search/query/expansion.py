@@ -18,7 +18,8 @@ import itertools
 from dataclasses import dataclass, field
 
 from search.language.text import plain_syllable_shaped
-from search.names.dictionary import Name, syllables
+from search.names.dictionary import Name, dictionary, syllables
+from search.names.staff import StaffSynonyms
 
 def _abbreviated(form: str) -> bool:
     """Written mostly in capitals: `TP.HCM`, `Tp.HCM`, `GD&ĐT`."""
@@ -116,3 +117,20 @@ class Expander:
             else:
                 i += 1
         return found
+
+
+class Expanders:
+    """One generation's expander: the dictionary's names, the names its articles
+    define (mined at build time) and the staff's, made again when the staff's
+    file changes (a stat at most every few seconds, search/names/staff.py)."""
+
+    def __init__(self, mined: list[Name]) -> None:
+        self.mined = mined
+        self._made: tuple[int, Expander] | None = None
+
+    def current(self, staff: StaffSynonyms) -> Expander:
+        names = staff.names()
+        made = self._made
+        if made is None or made[0] != staff.version:
+            made = self._made = (staff.version, Expander([*dictionary(), *self.mined, *names]))
+        return made[1]

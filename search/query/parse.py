@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from search.language.text import clean_line
+from search.language.analysis import folded_analyzer
+from search.language.text import clean_line, has_diacritics
 
 MAX_QUERY_CHARS = 500
 # A phrase is a quoted run; an exclusion a "-" glued, at a word start, to a word or
@@ -20,6 +21,7 @@ _SYNTAX = re.compile(
     r'(?:(?<=\s)|^)-"(?P<excluded_phrase>[^"]*)"|"(?P<phrase>[^"]*)"|(?:(?<=\s)|^)-(?P<excluded>\w[\w.-]*)'
 )
 _WORD = re.compile(r"\w")
+_SYLLABLES = folded_analyzer()
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,14 @@ class ParsedQuery:
     @property
     def empty(self) -> bool:
         return not (self.plain or self.phrases)
+
+    def worth_meaning(self, long_query: int) -> bool:
+        """Whether the query's vector should rank its results: a question or a pasted
+        paragraph (`long_query` syllables or more), typed with diacritics. Two or
+        three words are matched better by their syllables, and the model reads
+        Vietnamese without diacritics poorly."""
+        typed = " ".join(self.plain + self.phrases)
+        return has_diacritics(typed) and len({t.text for t in _SYLLABLES(typed)}) >= long_query
 
 
 def parse_query(text: str, prefix: bool = False) -> ParsedQuery:

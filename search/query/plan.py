@@ -139,7 +139,7 @@ class QueryPlan:
     highlight: frozenset[str] = frozenset()
     # Every folded syllable of the query in order: an article titled so is the one meant.
     whole: tuple[str, ...] = ()
-    # Worth ranking also by meaning (see wants_meaning).
+    # Worth ranking also by meaning (see ParsedQuery.worth_meaning).
     semantic: bool = False
     # Short queries: what was typed, in order, for the title order rule: a
     # syllable, or a name in any of its spellings.
@@ -148,6 +148,8 @@ class QueryPlan:
     groups: tuple[Group, ...] = ()
     # Other spellings of several syllables, marked in snippets as phrases.
     highlight_phrases: frozenset[tuple[str, ...]] = frozenset()
+    # The names expanded, as --explain and the API report them.
+    expansions: tuple[dict, ...] = ()
     # The likely accented words given a bonus, for a query typed without diacritics.
     guessed: tuple[str, ...] = ()
 
@@ -206,14 +208,6 @@ def _syllable_shares(words: list[str], power: float) -> dict[str, float]:
             key = fold_term(part)
             shares[key] = max(shares.get(key, 0.0), len(parts) ** -power)
     return shares
-
-
-def wants_meaning(parsed: ParsedQuery, weights: Weights = DEFAULT_WEIGHTS) -> bool:
-    """Whether the query's vector should rank its results: a question or a pasted
-    paragraph, typed with diacritics. Two or three words are matched better by
-    their syllables, and the model reads Vietnamese without diacritics poorly."""
-    typed = " ".join(parsed.plain + parsed.phrases)
-    return has_diacritics(typed) and len(set(_syllables(typed))) >= weights.long_query
 
 
 def _prefix_terms(reader: IndexReader, prefix: str) -> tuple[str, ...]:
@@ -386,6 +380,7 @@ def build_plan(
         ordered=() if is_long else tuple(slots),
         groups=tuple(groups),
         highlight_phrases=frozenset(a for a in other_spellings if len(a) > 1),
+        expansions=tuple(group.to_dict() for group in groups if group.alternatives),
         guessed=tuple(guessed),
     )
     return replace(plan, long=is_long and plan.can_loosen, semantic=is_long and accented)

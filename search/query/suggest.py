@@ -64,8 +64,12 @@ class Context:
     docnums: tuple[int, ...] = ()  # the results read
 
     @classmethod
-    def read(cls, searcher: Searcher, docnums: Sequence[int]) -> Context:
-        """The stored titles, leads and bodies of `docnums`."""
+    def read(cls, searcher: Searcher, top: Sequence[tuple[int, float]], known: Context | None = None) -> Context:
+        """The stored titles, leads and bodies of the first results, (docnum, score)
+        pairs; `known` itself if it read the same results."""
+        docnums = tuple(docnum for docnum, _ in top)
+        if known is not None and known.docnums == docnums:
+            return known
         heads, texts = [], []
         for docnum in docnums:
             fields = searcher.stored_fields(docnum)
