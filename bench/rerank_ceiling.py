@@ -1,6 +1,6 @@
 """How much a learned reranker could still add to Bantin's ranking, from the evidence the index holds.
 
-    python -m bench.rerank_ceiling [--eval DIR] [--sets NAME,...] [--depth 30] [--dense] [--json]
+    python -m bench.rerank_ceiling [--eval DIR] [--sets NAME,...] [--depth 30] [--meaning] [--json]
 
 For each query file, Bantin ranks every query; each of its first `depth`
 results is described by the lexical evidence the index holds (the score of each
@@ -16,7 +16,7 @@ re-weighting them can still gain. If it gains nothing on held-out queries, the
 missing articles need evidence the index does not have (paraphrase: a dense or
 cross-encoder model), not more tuning.
 
-`--dense` measures that other evidence: the cosine of query and article under
+`--meaning` measures that other evidence: the cosine of query and article under
 search/meaning.py's model (the vectors `bantin index vectors` gives the set's
 index), as one more feature, and alone as the hybrid search/ranking/order.py uses,
 Bantin's lexical score over the top score plus lambda times the cosine, for
@@ -188,7 +188,7 @@ def mrr(found: list[Candidate], queries: int, parity: int, score=None) -> float:
     return total / max(len(range(parity, queries, 2)), 1)
 
 
-def ceiling(found: list[Candidate], queries: int, dense: bool = False) -> dict[str, dict[str, float]]:
+def ceiling(found: list[Candidate], queries: int, meaning: bool = False) -> dict[str, dict[str, float]]:
     train = [c for c in found if c.query % 2 == 0]
     x, y = np.array([c.features for c in train]), np.array([c.relevant for c in train])
     models = {
@@ -200,7 +200,7 @@ def ceiling(found: list[Candidate], queries: int, dense: bool = False) -> dict[s
         model.fit(x, y)
         score = lambda rows, m=model: m.predict_proba(rows)[:, 1]  # noqa: E731
         result[name] = {"even": mrr(found, queries, 0, score), "odd": mrr(found, queries, 1, score)}
-    if dense:
+    if meaning:
         for weight in HYBRID_WEIGHTS:
             hybrid = lambda rows, w=weight: rows[:, 0] + w * rows[:, -1]  # noqa: E731
             result[f"hybrid(lambda={weight:g})"] = {
@@ -215,7 +215,7 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=REPO.parent / "shared" / "eval")
     parser.add_argument("--sets", default="", help="only these query files, as SET/FILE (default: all)")
     parser.add_argument("--depth", type=int, default=30, help="candidates per query")
-    parser.add_argument("--dense", action="store_true", help="add the cosine of search/meaning.py's vectors")
+    parser.add_argument("--meaning", action="store_true", help="add the cosine of search/meaning/'s vectors")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     wanted = {s for s in args.sets.split(",") if s}
@@ -228,8 +228,8 @@ def main() -> None:
         if docs not in describers:
             describers[docs] = Describer(ensure_index(docs, "bantin").current())
         queries = [json.loads(line) for line in queries_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-        dense = article_vectors(docs) if args.dense else None
-        results[name] = ceiling(candidates(describers[docs], queries, args.depth, dense), len(queries), args.dense)
+        vectors = article_vectors(docs) if args.meaning else None
+        results[name] = ceiling(candidates(describers[docs], queries, args.depth, vectors), len(queries), args.meaning)
         if not args.json:
             row = dict(results[name])
             hybrids = [m for m in row if m.startswith("hybrid")]

@@ -236,7 +236,7 @@ class SearchEngine:
         parsed = parse_query(text, prefix=prefix)
         if parsed.empty:
             return SearchPage(query=parsed.text, total=0, page=page, per_page=per_page, sort=sort)
-        by_meaning = sort == "relevance" and self.weights.dense > 0 and parsed.worth_meaning(self.weights.long_query)
+        by_meaning = sort == "relevance" and self.weights.meaning > 0 and parsed.worth_meaning(self.weights.long_query)
         # Embedding the query takes ~20 ms: done before taking the generation's lock.
         closeness = meaning.closeness(live.vectors, parsed.text) if by_meaning else None
         with live.lock:

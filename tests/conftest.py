@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 # Article vectors take about 0.1 s each (search/meaning/): tests of everything
 # else build their indexes without them, through the deployment's own switch,
-# here for every process the tests start; tests/test_dense.py turns it back on.
+# here for every process the tests start; tests/test_meaning.py turns it back on.
 os.environ[SWITCH] = "0"
 
 

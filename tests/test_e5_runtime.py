@@ -16,7 +16,7 @@ import pytest
 from search import meaning
 from search.meaning import e5_runtime
 from search.meaning.e5_runtime import RuntimeUnavailable, Weights, open_encoder
-from tests.test_dense import ARTICLES
+from tests.test_meaning import ARTICLES
 
 TEXTS = [
     "Ủy ban nhân dân tỉnh công khai thu, chi ngân sách xã theo quy chế dân chủ ở cơ sở.",
@@ -122,7 +122,7 @@ def test_switched_off_no_model_is_opened(tmp_path: Path, monkeypatch) -> None:
     from click.testing import CliRunner
 
     from search.engine import SearchEngine
-    from tests.test_dense import QUESTION, built
+    from tests.test_meaning import QUESTION, built
     from web.cli import main
 
     monkeypatch.setenv(meaning.SWITCH, "0")

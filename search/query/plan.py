@@ -63,10 +63,10 @@ class Weights:
     # counts n**-word_share: "kiến thiết" is one idea, not two beside "Paris".
     word_share: float = 0.5
     drop_question_words: bool = True  # in long queries, drop "gì", "ở đâu", "đúng hay sai" ...
-    # Long queries typed with diacritics: the first dense_depth articles are ranked
-    # again by score / best score + dense x their cosine with the query (search/meaning/).
-    dense: float = 4.0  # the best on the even queries of viquad, alqac and baomoi, each set counting the same
-    dense_depth: int = 30
+    # Long queries typed with diacritics: the first meaning_depth articles are ranked
+    # again by score / best score + meaning x their cosine with the query (search/meaning/).
+    meaning: float = 4.0  # the best on the even queries of viquad, alqac and baomoi, each set counting the same
+    meaning_depth: int = 30
     # Short queries: among the first title_order_depth articles, those whose title
     # holds the query's syllables in the order typed come first (search/ranking/order.py).
     title_order_depth: int = 30

@@ -29,24 +29,24 @@ TITLE_CACHE_SIZE = 4096
 def _by_meaning(
     ids: np.ndarray, scores: np.ndarray, order: np.ndarray, closeness: Closeness, weights: Weights
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The first `dense_depth` of `order` ranked again by score / best score +
-    dense x cosine (as score + best score x dense x cosine, to stay on the BM25
+    """The first `meaning_depth` of `order` ranked again by score / best score +
+    meaning x cosine (as score + best score x meaning x cosine, to stay on the BM25
     scale); the rest keep their place. Unchanged if any of them lacks a vector.
 
     Words and meaning are right on different questions: the syllables hold
     names and numbers, the vector holds paraphrase. Either alone ranks worse
-    than their sum (bench/rerank_ceiling.py --dense).
+    than their sum (bench/rerank_ceiling.py --meaning).
     """
-    head = order[: weights.dense_depth]
+    head = order[: weights.meaning_depth]
     cosines = closeness(ids[head])
     best = float(scores[order[0]]) if len(order) else 0.0
     if cosines is None or best <= 0:
         return order, scores
     scores = scores.copy()
     # Clipped at 0, so the head never drops below the rest, which has no bonus.
-    scores[head] += (best * weights.dense) * np.maximum(cosines, 0).astype(np.float32)
+    scores[head] += (best * weights.meaning) * np.maximum(cosines, 0).astype(np.float32)
     head = head[np.lexsort((ids[head], -scores[head]))]
-    return np.concatenate([head, order[weights.dense_depth :]]), scores
+    return np.concatenate([head, order[weights.meaning_depth :]]), scores
 
 
 def _in_order(slots: tuple[Slot, ...], sequence: tuple[str, ...]) -> bool:
@@ -102,7 +102,7 @@ class Orderer:
         depth = max(
             limit,
             EXACT_TITLE_DEPTH,
-            weights.dense_depth if by_meaning else 0,
+            weights.meaning_depth if by_meaning else 0,
             weights.title_order_depth if in_order else 0,
         )
         if len(ids) > depth:

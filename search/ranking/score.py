@@ -41,20 +41,20 @@ class Scorer:
 
     def scores(self, plan: QueryPlan, ids: np.ndarray, weights: Weights) -> np.ndarray:
         """BM25F score of each document of `ids` (sorted), all evidence summed."""
-        dense = self._holding(plan.evidence, weights)
+        total = self._holding(plan.evidence, weights)
         for group in plan.groups:
             # A document is scored by the best spelling of the name it holds: the
             # typed one's evidence is in plan.evidence already, so another spelling
             # adds what it is worth beyond the typed one, and is worth
             # `other_spelling` of the typed one (`tp hcm` for `tphcm` is the same
             # letters spaced otherwise: worth as much).
-            best = np.zeros_like(dense)
+            best = np.zeros_like(total)
             for alternative, spelling in zip(group.alternatives, group.evidence):
                 same = "".join(alternative) == "".join(group.typed)
                 share = 1.0 if same else weights.other_spelling
                 np.maximum(best, share * self._holding(spelling, weights), out=best)
-            dense += np.maximum(best - self._holding(group.typed_evidence, weights), 0)
-        return dense[ids]
+            total += np.maximum(best - self._holding(group.typed_evidence, weights), 0)
+        return total[ids]
 
     def _holding(self, evidence: tuple[Evidence, ...], weights: Weights) -> np.ndarray:
         """Every document's score from `evidence` alone."""

