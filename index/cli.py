@@ -14,7 +14,6 @@ from index.build import (
     BuildFailed,
     BuildReport,
     build,
-    default_jobs,
     lower_priority,
     update,
 )
@@ -99,7 +98,7 @@ jobs_option = click.option(
     "--jobs",
     type=click.IntRange(1, 64),
     default=None,
-    help=f"Số tiến trình tách từ song song (mặc định: số lõi, {default_jobs()}).",
+    help="Số tiến trình tách từ song song (mặc định: số lõi của máy).",
 )
 
 

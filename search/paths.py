@@ -1,4 +1,4 @@
-"""Where Bantin keeps its data unless told otherwise (documented in README)."""
+"""Where Bantin keeps its data unless told otherwise (documented in docs/operators.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Speech settings, from the environment (documented in README).
+"""Speech settings, from the environment (documented in docs/operators.md).
 
     BANTIN_AUDIO_DIR        audio cache directory        <data dir>/audio
     BANTIN_AUDIO_CACHE_MB   cache size limit, MB         1024

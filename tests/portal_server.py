@@ -2,7 +2,7 @@
 
 Every page is written here. The server records each request (path and
 headers) so tests assert what a crawler sent and how often, never how long it
-took. Run it alone to try `bantin index update` by hand (see README):
+took. Run it alone to try `bantin index update` by hand (see docs/staff.md):
 
     python -m tests.portal_server --port 8765
 

@@ -1,5 +1,5 @@
 """The four rooms' doors: web on top; index and speech use search; search imports
-none of them; index and speech never import each other (README, "Layout").
+none of them; index and speech never import each other (docs/architecture.md, "Layout").
 Inside search/ and web/, their rooms stand in the order each __init__.py gives.
 Read from the source (every import, at module level, in functions, or for type
 checking only), so a wrong-way import fails here before it is ever run."""
