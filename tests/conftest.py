@@ -1,4 +1,5 @@
-"""Shared fixtures: the sibling shared/ folder (optional), and small real indexes.
+"""Shared fixtures: the sibling shared/ folder (optional), small real indexes, and the
+site on one of them (`app`, `client`, `runner`, as the Flask tutorial gives them).
 
 Hypothesis profiles (HYPOTHESIS_PROFILE=...): `ci`, the default, runs 1,000
 examples per property test that does not set its own count (tests/test_hostile.py:
@@ -55,3 +56,47 @@ def google_tts():
 
     with FakeGoogleTTS() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def site_index(tmp_path_factory) -> Path:
+    """The site's index (index/samples with sections, and two hostile articles),
+    built once per run: the pages and the API only read it. A test that writes
+    an index builds its own."""
+    from tests.browser.site import build_site_index
+
+    return build_site_index(tmp_path_factory.mktemp("site")).root
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch) -> Path:
+    """The instance folder (secret key, audit log, audio, synonyms) of this test only."""
+    folder = tmp_path / "instance"
+    monkeypatch.setenv("BANTIN_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def make_app(site_index, instance):
+    """create_app on the site index, in testing mode; keyword arguments override the configuration."""
+    from web import create_app
+
+    def make(**config):
+        return create_app({"INDEX_DIR": str(site_index), "TESTING": True, **config})
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

@@ -43,30 +43,13 @@ def small_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def instance(tmp_path, monkeypatch) -> Path:
-    """The instance folder (secret key, audit log, job state) of this test only."""
-    folder = tmp_path / "instance"
-    monkeypatch.setenv("BANTIN_DATA_DIR", str(folder))
-    return folder
+def make_app(make_app, small_index, password_hash):
+    """The shared factory on an index of the admin's own (its jobs rebuild it), with an account."""
 
-
-@pytest.fixture
-def make_app(instance, small_index, password_hash):
     def make(**config):
-        settings = {"INDEX_DIR": str(small_index), "ADMIN_USERS": {"lan": password_hash}, "TESTING": True}
-        return create_app({**settings, **config})
+        return make_app(**{"INDEX_DIR": str(small_index), "ADMIN_USERS": {"lan": password_hash}, **config})
 
     return make
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def csrf_token(client, path: str = "/admin/login") -> str:

@@ -9,15 +9,18 @@ import pytest
 from index.build import build
 from search.storage.generations import IndexStore
 from tests.test_search import write_articles
-from web import create_app
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def api_index(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("api")
     build([str(write_articles(root / "a.jsonl"))], IndexStore(root / "ix"), jobs=1)
-    app = create_app({"INDEX_DIR": str(root / "ix"), "TESTING": True})
-    return app.test_client()
+    return root / "ix"
+
+
+@pytest.fixture
+def client(make_app, api_index):
+    return make_app(INDEX_DIR=str(api_index)).test_client()
 
 
 def test_search_shape_with_facets(client) -> None:
@@ -67,7 +70,6 @@ def test_search_page_escapes_and_suggests(client) -> None:
     assert "Có phải bạn muốn tìm" in html
 
 
-def test_no_index_is_a_clear_503(tmp_path: Path) -> None:
-    app = create_app({"INDEX_DIR": str(tmp_path / "none")})
-    response = app.test_client().get("/api/search?q=x")
+def test_no_index_is_a_clear_503(make_app, tmp_path: Path) -> None:
+    response = make_app(INDEX_DIR=str(tmp_path / "none")).test_client().get("/api/search?q=x")
     assert response.status_code == 503 and "bantin index build" in response.get_json()["error"]

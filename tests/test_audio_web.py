@@ -51,17 +51,11 @@ def index_dir(tmp_path_factory) -> str:
 
 
 @pytest.fixture
-def app(index_dir, tmp_path):
-    made = create_app({"INDEX_DIR": index_dir, "AUDIO_DIR": str(tmp_path / "audio"), "TTS_ENGINES": "espeak",
-                       "TESTING": True})
+def app(make_app, index_dir, tmp_path):
+    made = make_app(INDEX_DIR=index_dir, AUDIO_DIR=str(tmp_path / "audio"), TTS_ENGINES="espeak")
     yield made
     with made.app_context():
         audio_service().close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def ready_entry(app, article_id: str):

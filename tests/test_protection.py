@@ -11,27 +11,11 @@ import pytest
 from flask import Blueprint
 from werkzeug.security import generate_password_hash
 
-from tests.browser.site import build_site_index, live_server
-from web import create_app
+from tests.browser.site import live_server
 from web.plumbing import limits
 
 ARTICLE = "2024-03-15-tuyen-sinh-lop-10"
 PASSWORD = "mật-khẩu-rất-bí-mật-42"
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory) -> str:
-    return str(build_site_index(tmp_path_factory.mktemp("protection")).root)
-
-
-@pytest.fixture
-def make_app(index_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv("BANTIN_DATA_DIR", str(tmp_path / "instance"))
-
-    def make(**config):
-        return create_app({"INDEX_DIR": index_dir, "TESTING": True, **config})
-
-    return make
 
 
 # --- rate limits -------------------------------------------------------------
@@ -178,7 +162,7 @@ def test_real_ids_still_open(make_app) -> None:
     assert client.get("/articles/khong-co-bai-nay").status_code == 404
 
 
-def test_hostile_paths_through_waitress(index_dir) -> None:
+def test_hostile_paths_through_waitress(site_index) -> None:
     """The same through the real server, with raw paths no client library tidies up."""
     paths = [f"/articles/{i}" for i in HOSTILE_IDS] + [
         "/articles/../../../../etc/passwd",
@@ -187,7 +171,7 @@ def test_hostile_paths_through_waitress(index_dir) -> None:
         "/static/..%2f..%2f..%2fpyproject.toml",
         "/articles/" + "b" * 60_000,
     ]
-    with live_server(index_dir) as url:
+    with live_server(site_index) as url:
         address = urlsplit(url)
         for path in paths:
             connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)

@@ -10,7 +10,6 @@ import xml.etree.ElementTree as ET
 import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
-from tests.browser.site import build_site_index
 from web import create_app
 from web.pages.display import FONT_STEPS, Display
 from web.pages.formatting import vi_date, vi_number
@@ -19,21 +18,6 @@ from web.pages.return_path import local_path
 
 ARTICLE = "2024-03-15-tuyen-sinh-lop-10"
 PAGE_BUDGET = 60 * 1024
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory):
-    return str(build_site_index(tmp_path_factory.mktemp("web")).root)
-
-
-@pytest.fixture
-def app(index_dir):
-    return create_app({"INDEX_DIR": index_dir, "TESTING": True})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def html(response) -> str:
@@ -264,8 +248,8 @@ def test_not_found_is_a_vietnamese_page_or_json(client) -> None:
     assert wrong.status_code == 405 and "Thao tác không được hỗ trợ" in html(wrong)
 
 
-def test_server_error_is_a_vietnamese_page_or_json(index_dir) -> None:
-    app = create_app({"INDEX_DIR": index_dir})  # not TESTING: errors are handled as in production
+def test_server_error_is_a_vietnamese_page_or_json(make_app) -> None:
+    app = make_app(TESTING=False)  # errors are handled as in production
 
     @app.get("/hong")
     @app.get("/api/hong")
@@ -304,9 +288,9 @@ def test_pages_hold_no_inline_script_or_style(client, url: str) -> None:
     assert not re.search(r"<style|\sstyle=|\son[a-z]+=", page)
 
 
-def test_debug_is_off(index_dir, monkeypatch) -> None:
+def test_debug_is_off(make_app, monkeypatch) -> None:
     monkeypatch.setenv("FLASK_DEBUG", "1")
-    assert create_app({"INDEX_DIR": index_dir}).debug is False
+    assert make_app(TESTING=False).debug is False
 
 
 def test_each_request_is_logged_with_its_time(client, caplog) -> None:

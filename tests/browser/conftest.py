@@ -14,15 +14,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.site import build_site_index, live_server
+from tests.browser.site import live_server
 
 CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory) -> Iterator[str]:
-    store = build_site_index(tmp_path_factory.mktemp("site"))
-    with live_server(store.root) as url:
+def base_url(site_index) -> Iterator[str]:
+    with live_server(site_index) as url:
         yield url
 
 
