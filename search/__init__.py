@@ -16,11 +16,3 @@ Beside them, used by any room: article.py (the one Article type), paths.py
 (where data lives), progress.py (progress for staff). On top: engine.py (the
 front object, SearchEngine, that web/ and the CLI use) and cli.py.
 """
-
-import sys
-
-from search.language import analysis
-
-# Whoosh pickles the analyzers into each index's schema by module name:
-# indexes built before the rooms existed name them search.analysis.
-sys.modules.setdefault("search.analysis", analysis)

@@ -7,13 +7,20 @@ analyzed exactly as queries are.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
+from search.language import analysis
 from search.language.analysis import SYLLABLE, bigram_analyzer, folded_analyzer, syllable_analyzer, word_analyzer
 from search.article import Article
+
+# Whoosh pickles the analyzers into each index's schema by module name: indexes
+# built before search/ had rooms name them search.analysis. Every index is opened
+# with this schema module loaded, so the old name is answered here.
+sys.modules.setdefault("search.analysis", analysis)
 
 # Text fields searched: each has a word field (pyvi words, with diacritics, which
 # also stores the text) and a folded field (syllables without diacritics).
