@@ -54,7 +54,7 @@ def test_page_past_the_end_leads_back(client) -> None:
 
 
 def test_suggestion_and_no_results(client) -> None:
-    assert 'Có phải bạn muốn tìm: <a href="/search?q=tuy%E1%BB%83n+sinh">tuyển sinh</a>' in html(
+    assert 'Có phải bạn muốn tìm: <a href="/search?q=tuy%E1%BB%83n+sinh&amp;suggested_for=tuyen+sinh">tuyển sinh</a>' in html(
         client.get("/search?q=tuyen+sinh")
     )
     page = html(client.get("/search?q=xyzzy+qwrty&from=2024-01-01"))

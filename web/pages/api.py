@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request
 
 from search.storage.generations import IndexMissing
 from web.pages.params import search_args
+from web.plumbing import search_stats
 from web.state import engine
 
 blueprint = Blueprint("api", __name__)
@@ -16,7 +17,9 @@ def search():
     args, error = search_args(request.args)
     if error:
         return jsonify(error=error), 400
-    return jsonify(engine().search(**args).to_dict())
+    page = engine().search(**args)
+    search_stats.count(page)
+    return jsonify(page.to_dict())
 
 
 @blueprint.get("/api/articles/<article_id>")

@@ -8,6 +8,7 @@ from search.engine import MAX_PAGE
 from search.query.parse import MAX_QUERY_CHARS
 from web.pages.pagination import page_numbers
 from web.pages.params import carried, query_too_long, search_args
+from web.plumbing import search_stats
 from web.state import engine
 
 blueprint = Blueprint("search", __name__)
@@ -36,6 +37,8 @@ def results():
         args, _ = search_args(active)
     query = active.get("q", "")
     page = engine().search(**args) if query else None
+    if page is not None:
+        search_stats.count(page, followed_for=request.args.get("suggested_for"))
     categories = []
     if page is not None:
         categories = [facet.value for facet in page.facets.get("category", [])]
