@@ -84,12 +84,13 @@ def test_no_path_or_no_place_to_write_is_said_plainly(tmp_path) -> None:
     assert "không đọc được tệp" in StaffSynonyms(taken).add(["a b", "c d"])[0]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder anyway")
 def test_a_read_only_folder_is_said_plainly(path) -> None:
     synonyms = StaffSynonyms(path, interval_s=0)
     assert synonyms.save(GOOD) == []
     path.parent.chmod(0o500)
     try:
+        if os.access(path.parent, os.W_OK):
+            pytest.skip("root (with CAP_DAC_OVERRIDE) writes into a read-only folder anyway")
         refused = synonyms.save(GOOD + "quận 9 = thành phố Thủ Đức\n")
         assert refused == [f"không ghi được tệp {path}: không có quyền ghi vào thư mục; tìm kiếm vẫn dùng bản đang có"]
         assert synonyms.add(["chích ngừa", "tiêm chủng"]) == refused

@@ -42,7 +42,7 @@ def _page(content: str, refused: list[str], status: int = 200, unreadable: str =
 
 
 @blueprint.get("/dong-nghia")
-def synonyms():
+def synonyms() -> tuple[str, int]:
     try:
         return _page(staff_synonyms().content(), [])
     except (OSError, UnicodeDecodeError) as exc:
