@@ -1,5 +1,6 @@
 """The admin pages in Chromium: axe-core in every theme and text size, keyboard sign-in,
-and the dashboard following a running job through its JSON without a reload."""
+the dashboard following a running job through its JSON without a reload, and the
+synonyms page used by keyboard alone."""
 
 from __future__ import annotations
 
@@ -139,6 +140,15 @@ def test_admin_pages_pass_axe(staff, admin_site, theme: str, font: int) -> None:
     problems["dashboard"] = findings(page)
     # The page is no wider than the window, even at 250% text.
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    staff.missing.add("/admin/dong-nghia")  # a refused save answers 422, which the browser logs
+    page.goto("/admin/dong-nghia")
+    problems["synonyms"] = findings(page)
+    page.fill("#noi-dung-tep", "quận 9 = thành phố Thủ Đức\nhỏng")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu tệp đồng nghĩa").click()
+    assert "dòng 2: cần ít nhất hai cách viết" in page.get_by_role("alert").inner_text()
+    problems["synonyms-refused"] = findings(page)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert {name: found for name, found in problems.items() if found} == {}
 
 
@@ -182,3 +192,38 @@ def test_without_javascript_the_refresh_link_reloads(make_staff, admin_site) -> 
     with page.expect_navigation():
         page.get_by_role("link", name="Xem trạng thái mới nhất").click()
     assert page.url != first and page.url.endswith("#cap-nhat")
+
+
+def test_synonyms_by_keyboard_alone(staff) -> None:
+    staff.missing.add("/admin/dong-nghia")  # the refused save below answers 422
+    page = staff.page
+    sign_in_with_keyboard(page)
+    page.get_by_role("link", name="Sửa từ đồng nghĩa").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "Từ đồng nghĩa"
+    # Every field is named by its label, and Tab goes from one to the next.
+    page.get_by_label("Cách người dân tìm").focus()
+    page.keyboard.type("chích ngừa")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "cach-viet-khac"
+    page.keyboard.type("tiêm chủng")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Đã thêm “chích ngừa = tiêm chủng”" in page.locator(".admin-messages[role=status]").inner_text()
+    box = page.get_by_label("Nội dung tệp đồng nghĩa")
+    assert "chích ngừa = tiêm chủng" in box.input_value()
+
+    # A refused save: the errors are announced, the text typed stays, focus is back in the box.
+    box.focus()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nhỏng")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Lưu tệp đồng nghĩa"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "cần ít nhất hai cách viết" in page.get_by_role("alert").inner_text()
+    assert page.evaluate("() => document.activeElement.id") == "noi-dung-tep"
+    assert box.get_attribute("aria-invalid") == "true" and box.input_value().endswith("\nhỏng")
+    page.goto("/search?q=chich+ngua")  # the pair added above already finds, with no rebuild
+    assert page.locator("ol.results li.result").count() == 1

@@ -51,6 +51,8 @@ ACTIONS = {
     "session-refused": "Từ chối phiên",
     "job-refused": "Từ chối chạy việc",
     "refusals-suppressed": "Từ chối (gộp)",
+    "synonyms-save": "Lưu tệp đồng nghĩa",
+    "synonym-add": "Thêm từ đồng nghĩa",
 }
 
 
