@@ -247,6 +247,7 @@ XML_BYTES = st.one_of(st.binary(max_size=2_000), XML_BITS.map(lambda t: t.encode
 
 
 @given(XML_BYTES)
+@example(b"<:")  # found by this test: the recovered root's tag is no valid name, and etree.QName raised
 def test_listing_parsers(body: bytes) -> None:
     try:
         data = gunzip(body, 100_000)

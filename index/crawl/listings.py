@@ -105,7 +105,9 @@ def read_sitemap(body: bytes) -> Listing:
         for element in root.iter("{*}loc")
         if isinstance(element.tag, str) and (link := _http_link(element.text))
     ]
-    if etree.QName(root).localname.lower() == "sitemapindex":
+    # The tag as written, not etree.QName: a recovered document's tag may be no valid name (`<:`).
+    local_name = root.tag.rpartition("}")[2] if isinstance(root.tag, str) else ""
+    if local_name.lower() == "sitemapindex":
         return Listing(sitemaps=_unique(locs))
     if not locs:
         raise ListingError("sitemap không có địa chỉ bài nào")
