@@ -13,7 +13,7 @@ from typing import Any
 from search.names.mined import MINED_FILE
 from search.meaning import VECTORS
 from search.language.ngrams import NGRAMS_FILE
-from search.storage.durable import replace_atomically
+from search.durable import replace_atomically
 from search.storage.generations import MANIFEST, META, POINTER, Generation, IndexStore
 
 KEEP_GENERATIONS = 2

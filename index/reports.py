@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from index.build import BuildReport
-from search.storage.durable import replace_atomically
+from search.durable import replace_atomically
 from search.storage.generations import IndexMissing, IndexStore
 
 LAST_REPORT = "last-report.json"

@@ -12,7 +12,8 @@ before it (tests/test_architecture.py):
     ranking/   match, score, filter, order
     results/   the page, snippets
 
-Beside them, used by any room: article.py (the one Article type), paths.py
-(where data lives), progress.py (progress for staff). On top: engine.py (the
+Beside them, used by any room: article.py (the one Article type), durable.py
+(replacing a file whole), paths.py (where data lives), progress.py (progress
+for staff). On top: engine.py (the
 front object, SearchEngine, that web/ and the CLI use) and cli.py.
 """

@@ -29,7 +29,7 @@ from typing import Any
 from filelock import FileLock
 
 from search.article import Article
-from search.storage.durable import replace_atomically
+from search.durable import replace_atomically
 from speech.script import normalizer_fingerprint
 
 # Bumped when the MP3 parameters, pauses or the metadata shape change.

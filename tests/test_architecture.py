@@ -28,7 +28,7 @@ INNER_ROOMS = {
     "web": ("plumbing", "pages", "listening", "admin", "serving"),
 }
 BESIDE = {
-    "search": {"article", "paths", "progress"},
+    "search": {"article", "durable", "paths", "progress"},
     "web": {"state"},
 }
 

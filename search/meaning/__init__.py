@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from search.storage.durable import replace_atomically
+from search.durable import replace_atomically
 from search.paths import data_dir
 
 VECTORS = "vectors.npz"

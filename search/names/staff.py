@@ -21,8 +21,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import stat
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -31,6 +29,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from search.durable import replace_atomically
 from search.language.text import nfc
 from search.names.dictionary import Name, read_names
 from search.paths import data_dir
@@ -168,7 +167,7 @@ class StaffSynonyms:
         if errors:
             return errors
         try:
-            _replace_atomically(self.path, data)
+            replace_atomically(self.path, data, keep_mode=True)
         except OSError as exc:
             return [_write_error(self.path, exc)]
         with self._lock:  # this process reads the new file at its next search
@@ -201,23 +200,3 @@ def _locked(path: Path | None) -> Iterator[list[str]]:
 
 def _write_error(path: Path, exc: OSError) -> str:
     return f"không ghi được tệp {path}: {_WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))}; tìm kiếm vẫn dùng bản đang có"
-
-
-def _replace_atomically(path: Path, data: bytes) -> None:
-    """Readers (other workers) see the old file or all of the new one; a crash leaves one of them.
-
-    search/storage/durable.py does the same for the index, but names/ comes before
-    storage/ and may not import it; this one also keeps the old file's permissions.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            if path.exists():
-                os.fchmod(out.fileno(), stat.S_IMODE(os.stat(path).st_mode))
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -26,7 +26,7 @@ from typing import Any
 from filelock import FileLock
 
 from index.build import INDEXING_NICE
-from search.storage.durable import replace_atomically
+from search.durable import replace_atomically
 from web.admin.audit import AuditLog
 
 ACTIVE = ("starting", "running")
