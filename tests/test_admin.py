@@ -475,11 +475,12 @@ def test_rebuild_from_sources_without_articles_keeps_the_index(make_app, own_ind
 def test_a_killed_job_is_reported(make_app, own_index, tmp_path, instance) -> None:
     app = make_app(INDEX_DIR=str(own_index), SOURCES=[str(tmp_path)])
     jobs = app.extensions["bantin.jobs"]
-    jobs.start("update", [str(tmp_path)], "lan")
+    job_id = jobs.start("update", [str(tmp_path)], "lan")["id"]
+    # This job's worker: an earlier test's may still be exiting on a loaded machine.
     worker = next(
         p
         for p in psutil.Process().children()
-        if p.status() != psutil.STATUS_ZOMBIE and "web.admin.worker" in " ".join(p.cmdline())
+        if p.status() != psutil.STATUS_ZOMBIE and job_id in p.cmdline()
     )
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)

@@ -1,6 +1,6 @@
 """The admin pages in Chromium: axe-core in every theme and text size, keyboard sign-in,
 the dashboard following a running job through its JSON without a reload, and the
-synonyms page used by keyboard alone."""
+synonyms and search statistics pages used by keyboard alone."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tests.browser.pages import LARGEST_FONT, THEMES
 from tests.browser.site import build_site_index, live_server
 from tests.browser.test_accessibility import findings
 from web.admin.audit import AuditLog
+from web.plumbing.search_stats import FILE, SearchStats
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +40,13 @@ def admin_site(tmp_path_factory) -> Iterator[tuple[str, object]]:
     audit = AuditLog(instance / "admin" / "audit.jsonl")
     audit.append("lan", "sign-in", "thành công", client="127.0.0.1")
     audit.append("lan", "job-start", "đã khởi chạy", ["/srv/tin-tuc"], kind="update")
+    counts = SearchStats(instance / FILE)
+    for text, hits, suggestion in [("ngân hàng", 5, None)] * 3 + [("quận 9", 0, None)] * 2 + [
+        ("ngan hnag", 13, "ngân hàng"),
+        ("Trung tâm Hành chính công tỉnh Bình An, bộ phận một cửa, thủ tục cấp đổi giấy phép lái xe", 0, None),
+    ]:
+        counts.record(text, hits, suggestion)
+    assert counts.flush()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BANTIN_DATA_DIR", str(instance))
         config = {
@@ -149,6 +157,10 @@ def test_admin_pages_pass_axe(staff, admin_site, theme: str, font: int) -> None:
     assert "dòng 2: cần ít nhất hai cách viết" in page.get_by_role("alert").inner_text()
     problems["synonyms-refused"] = findings(page)
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.goto("/admin/tim-kiem")
+    assert page.locator("table caption", has_text="Truy vấn không có kết quả").is_visible()
+    problems["searches"] = findings(page)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert {name: found for name, found in problems.items() if found} == {}
 
 
@@ -227,3 +239,21 @@ def test_synonyms_by_keyboard_alone(staff) -> None:
     assert box.get_attribute("aria-invalid") == "true" and box.input_value().endswith("\nhỏng")
     page.goto("/search?q=chich+ngua")  # the pair added above already finds, with no rebuild
     assert page.locator("ol.results li.result").count() == 1
+
+
+def test_a_failed_search_fixed_from_the_statistics_by_keyboard(staff) -> None:
+    page = staff.page
+    sign_in_with_keyboard(page)
+    page.get_by_role("navigation", name="Khu quản trị").get_by_role("link", name="Thống kê tìm kiếm").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "Thống kê tìm kiếm"
+    assert page.get_by_role("link", name="Thống kê tìm kiếm").get_attribute("aria-current") == "page"
+    page.get_by_label("Cách gọi khác của “quận 9”").focus()
+    page.keyboard.type("thành phố Thủ Đức")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Thêm"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.split("?")[0].endswith("/admin/tim-kiem")
+    assert "Đã thêm “quận 9 = thành phố Thủ Đức”" in page.locator(".admin-messages[role=status]").inner_text()

@@ -1,4 +1,5 @@
-"""The staff's admin area (/admin): sign-in, index status, background jobs, audit log, synonyms.
+"""The staff's admin area (/admin): sign-in, index status, background jobs, audit log,
+what citizens search for, synonyms.
 
 `register` wires what the area needs into the app: the accounts, the key that
 signs the session cookie, CSRF protection (Flask-WTF) on every POST form, the
@@ -20,7 +21,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from index.build import INDEXING_NICE
 from web.pages import preferences
-from web.admin import auth, synonyms, views  # noqa: F401 (synonyms: its routes join views.blueprint)
+from web.admin import auth, searches, synonyms, views  # noqa: F401 (searches, synonyms: their routes join views.blueprint)
 from web.admin.accounts import MAX_NAME, Accounts
 from web.admin.audit import AuditLog
 from web.admin.jobs import Jobs

@@ -340,10 +340,15 @@ def register(app: Flask) -> None:
     )
 
 
+def counter() -> SearchStats | None:
+    """The app's counts, None when the setting turns counting off."""
+    return current_app.extensions.get("bantin.search_stats")
+
+
 def count(page: SearchPage, followed_for: str | None = None) -> None:
     """Count a search the site answered: its first page only (the next pages are the same
     search), and the suggestion that led to it, when the link said so."""
-    stats: SearchStats | None = current_app.extensions.get("bantin.search_stats")
+    stats = counter()
     if stats is None or page.page != 1:
         return
     stats.record(page.query, page.total, page.suggestion)
