@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from search.storage.generations import IndexMissing
+from web.pages.links import article_links
 from web.pages.params import search_args
 from web.plumbing import search_stats
 from web.state import engine
@@ -19,7 +20,10 @@ def search():
         return jsonify(error=error), 400
     page = engine().search(**args)
     search_stats.count(page)
-    return jsonify(page.to_dict())
+    data = page.to_dict()
+    for hit in data["results"]:
+        hit["links"] = article_links(hit["id"])
+    return jsonify(data)
 
 
 @blueprint.get("/api/articles/<article_id>")
@@ -27,7 +31,7 @@ def article(article_id: str):
     found = engine().article(article_id)
     if found is None:
         return jsonify(error=f"không có bài viết “{article_id}”"), 404
-    return jsonify(found.to_dict())
+    return jsonify({**found.to_dict(), "links": article_links(found.id)})
 
 
 @blueprint.get("/healthz")
