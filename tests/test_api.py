@@ -73,3 +73,18 @@ def test_search_page_escapes_and_suggests(client) -> None:
 def test_no_index_is_a_clear_503(make_app, tmp_path: Path) -> None:
     response = make_app(INDEX_DIR=str(tmp_path / "none")).test_client().get("/api/search?q=x")
     assert response.status_code == 503 and "bantin index build" in response.get_json()["error"]
+
+
+def test_hits_and_articles_link_to_the_site_s_own_pages(client) -> None:
+    hit = client.get("/api/search?q=tuyen+sinh+lop+10").get_json()["results"][0]
+    links = {
+        "reader": "/articles/tuyen-sinh",
+        "audio": "/articles/tuyen-sinh/audio.mp3",
+        "audio_timings": "/articles/tuyen-sinh/audio.json",
+        "api": "/api/articles/tuyen-sinh",
+    }
+    assert hit["links"] == links
+    assert client.get(links["api"]).get_json()["links"] == links
+    assert client.get(links["reader"]).status_code == 200
+    mounted = client.get("/api/articles/tuyen-sinh", base_url="http://localhost/tin").get_json()["links"]
+    assert mounted == {key: f"/tin{path}" for key, path in links.items()}

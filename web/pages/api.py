@@ -1,15 +1,26 @@
-"""JSON API: /api/search, /api/articles/<id>, /healthz. Errors are JSON too (see web.errors)."""
+"""JSON API: /api/search, /api/articles/<id>, /healthz, and their description at
+/api/openapi.json. Errors are JSON too (see web.plumbing.errors)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+import hashlib
+import json
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
 
 from search.storage.generations import IndexMissing
+from web.pages.links import article_links
 from web.pages.params import search_args
 from web.plumbing import search_stats
 from web.state import engine
 
 blueprint = Blueprint("api", __name__)
+
+# The document changes only with a new release: clients may keep it an hour, then revalidate.
+OPENAPI_MAX_AGE = 3600
 
 
 @blueprint.get("/api/search")
@@ -19,7 +30,10 @@ def search():
         return jsonify(error=error), 400
     page = engine().search(**args)
     search_stats.count(page)
-    return jsonify(page.to_dict())
+    data = page.to_dict()
+    for hit in data["results"]:
+        hit["links"] = article_links(hit["id"])
+    return jsonify(data)
 
 
 @blueprint.get("/api/articles/<article_id>")
@@ -27,7 +41,7 @@ def article(article_id: str):
     found = engine().article(article_id)
     if found is None:
         return jsonify(error=f"không có bài viết “{article_id}”"), 404
-    return jsonify(found.to_dict())
+    return jsonify({**found.to_dict(), "links": article_links(found.id)})
 
 
 @blueprint.get("/healthz")
@@ -37,3 +51,22 @@ def healthz():
         return jsonify(status="ok", generation=current.generation.name, documents=current.doc_count())
     except IndexMissing as exc:
         return jsonify(status="no-index", error=str(exc)), 503
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """The API's description as written in openapi.json, read once per process."""
+    return json.loads(files(__package__).joinpath("openapi.json").read_text(encoding="utf-8"))
+
+
+@blueprint.get("/api/openapi.json")
+def openapi() -> Response:
+    # Paths in the document are from the site's root: a site mounted under a
+    # prefix names it as its server, so a client's calls carry it too.
+    document = {**openapi_document(), "servers": [{"url": request.script_root or "/"}]}
+    body = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    response = Response(body, mimetype="application/json")
+    response.cache_control.public = True
+    response.cache_control.max_age = OPENAPI_MAX_AGE
+    response.set_etag(hashlib.blake2b(body, digest_size=16).hexdigest())
+    return response.make_conditional(request)
