@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 
 from search.storage.generations import IndexMissing
 from web.pages.params import search_args
-from web.plumbing import search_stats
+from web.plumbing import metrics, search_stats
 from web.state import engine
 
 blueprint = Blueprint("api", __name__)
@@ -17,7 +17,8 @@ def search():
     args, error = search_args(request.args)
     if error:
         return jsonify(error=error), 400
-    page = engine().search(**args)
+    with metrics.searching():
+        page = engine().search(**args)
     search_stats.count(page)
     return jsonify(page.to_dict())
 
