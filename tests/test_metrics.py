@@ -27,6 +27,7 @@ from search.storage.generations import IndexStore
 from tests.factories import write_jsonl
 from tests.test_serve_workers import _answers, _free_port, _wait
 from web.listening.service import audio_service
+from web.serving.local_server import serving
 
 REPO = Path(__file__).resolve().parents[1]
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.5"}  # a documentation address: the public
@@ -167,6 +168,18 @@ def test_a_proxy_the_site_was_not_told_about_is_not_loopback(make_app) -> None:
     trusting = make_app(TRUSTED_PROXIES=1).test_client()
     assert trusting.get("/metrics", headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 404
     assert trusting.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 200
+
+
+def test_through_waitress_the_proxy_headers_reach_the_check(make_app) -> None:
+    """Waitress deletes X-Forwarded-For by default: behind a local proxy every request,
+    the public's included, would have looked like the machine itself."""
+    with serving(make_app()) as base:
+        assert requests.get(base + "/metrics", timeout=30).status_code == 200
+        assert requests.get(base + "/metrics", headers={"X-Forwarded-For": "203.0.113.5"}, timeout=30).status_code == 404
+    with serving(make_app(TRUSTED_PROXIES=1)) as base:
+        outside = requests.get(base + "/metrics", headers={"X-Forwarded-For": "203.0.113.5"}, timeout=30)
+        assert outside.status_code == 404
+        assert requests.get(base + "/metrics", headers={"X-Forwarded-For": "::1"}, timeout=30).status_code == 200
 
 
 def test_a_token_opens_it_to_any_address_and_a_wrong_one_to_none(make_app) -> None:

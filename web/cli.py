@@ -36,6 +36,7 @@ def serve_command(host: str, port: int, threads: int, workers: int, index_dir: s
     from waitress import serve
 
     from web import create_app
+    from web.plumbing import proxy
 
     # One line per request (web/plumbing/request_log.py) on stderr; waitress's own warnings too.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -45,7 +46,7 @@ def serve_command(host: str, port: int, threads: int, workers: int, index_dir: s
         app = create_app(config)
         app.extensions["bantin.engine"].warm(wait=True)
         click.echo(f"Bantin đang chạy tại {where}", err=True)
-        serve(app, host=host, port=port, threads=threads)
+        serve(app, host=host, port=port, threads=threads, **proxy.WAITRESS)
         return
 
     from web.serving.processes import listening_socket, serve_workers, shared_metrics

@@ -38,6 +38,8 @@ from pathlib import Path
 import psutil
 from flask import Flask
 
+from web.plumbing import proxy
+
 log = logging.getLogger(__name__)
 # A worker that dies sooner than this after its start is failing to start, not
 # crashing under load: starting it again at once would spin.
@@ -94,7 +96,7 @@ def _worker(app: Flask, sock: socket.socket, threads: int, supervisor: int) -> N
     threading.Thread(target=follow_supervisor, name="bantin-supervisor-watch", daemon=True).start()
     app.extensions["bantin.metrics"].worker_started()
     app.extensions["bantin.engine"].warm(wait=True)
-    serve(app, sockets=[sock], threads=threads)
+    serve(app, sockets=[sock], threads=threads, **proxy.WAITRESS)
 
 
 def serve_workers(app: Flask, sock: socket.socket, workers: int, threads: int) -> int:
