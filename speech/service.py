@@ -56,10 +56,11 @@ class AudioService:
         self._background = ThreadPoolExecutor(1, thread_name_prefix="bantin-audio-upgrade")
 
     @classmethod
-    def from_config(cls, config: SpeechConfig) -> "AudioService":
+    def from_config(cls, config: SpeechConfig, engines: Sequence[Engine] | None = None) -> "AudioService":
+        """`engines`: the configured ones as the caller wraps them (the site times them)."""
         return cls(
             AudioCache(config.audio_dir, config.cache_bytes),
-            config.build_engines(),
+            config.build_engines() if engines is None else engines,
             workers=config.workers,
             online_deadline=config.online_deadline,
         )

@@ -52,7 +52,8 @@ def server(tmp_path) -> Iterator[tuple[psutil.Process, str]]:
     store = IndexStore(tmp_path / "ix")
     build([str(write_jsonl(tmp_path / "a.jsonl", 30))], store, jobs=1)
     port = _free_port()
-    env = dict(os.environ, BANTIN_DATA_DIR=str(tmp_path / "data"))
+    # TMPDIR: the metrics folder a killed supervisor leaves stays in the test's own folder.
+    env = dict(os.environ, BANTIN_DATA_DIR=str(tmp_path / "data"), TMPDIR=str(tmp_path))
     process = subprocess.Popen(
         [BANTIN, "serve", "--port", str(port), "--workers", "2", "--threads", "2", "--index-dir", str(store.root)],
         env=env,

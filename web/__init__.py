@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web import admin
     from web.pages import api, formatting, preferences, reader
     from web.pages import search as search_pages
-    from web.plumbing import article_ids, assets, errors, limits, proxy, request_log, search_stats, security
+    from web.plumbing import article_ids, assets, errors, limits, metrics, proxy, request_log, search_stats, security
 
     app = Flask(__name__, instance_path=str(data_dir()), instance_relative_config=True)
     app.config.from_mapping(
@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         TRUSTED_PROXIES=0,
         **limits.DEFAULTS,
         **search_stats.DEFAULTS,
+        **metrics.DEFAULTS,
         **admin.DEFAULTS,
     )
     app.config.from_pyfile("bantin.cfg", silent=True)
@@ -59,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     request_log.register(app)
+    metrics.register(app)
     search_stats.register(app)
 
     # Listening: the article audio, its player's routes, and the podcast feed.

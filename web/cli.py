@@ -36,29 +36,33 @@ def serve_command(host: str, port: int, threads: int, workers: int, index_dir: s
     from waitress import serve
 
     from web import create_app
+    from web.plumbing import proxy
 
     # One line per request (web/plumbing/request_log.py) on stderr; waitress's own warnings too.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    app = create_app({"INDEX_DIR": str(resolve_index_dir(index_dir).root)})
-    where = f"http://{host}:{port}/ (chỉ mục {app.config['INDEX_DIR']})"
+    config = {"INDEX_DIR": str(resolve_index_dir(index_dir).root)}
+    where = f"http://{host}:{port}/ (chỉ mục {config['INDEX_DIR']})"
     if workers == 1:
+        app = create_app(config)
         app.extensions["bantin.engine"].warm(wait=True)
         click.echo(f"Bantin đang chạy tại {where}", err=True)
-        serve(app, host=host, port=port, threads=threads)
+        serve(app, host=host, port=port, threads=threads, **proxy.WAITRESS)
         return
 
-    from web.serving.processes import listening_socket, serve_workers
+    from web.serving.processes import listening_socket, serve_workers, shared_metrics
 
-    if app.config["RATELIMIT_ENABLED"] and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
-        logging.getLogger("bantin.serve").warning(
-            "giới hạn truy cập đếm riêng trong từng tiến trình (memory://): với %d tiến trình, mỗi khách được "
-            "tới %d lần giới hạn; dùng RATELIMIT_STORAGE_URI redis:// hoặc memcached:// để đếm chung",
-            workers,
-            workers,
-        )
-    sock = listening_socket(host, port)
-    click.echo(f"Bantin đang chạy với {workers} tiến trình tại {where}", err=True)
-    sys.exit(serve_workers(app, sock, workers, threads))
+    with shared_metrics():  # before the app: its metrics must count in the shared folder
+        app = create_app(config)
+        if app.config["RATELIMIT_ENABLED"] and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+            logging.getLogger("bantin.serve").warning(
+                "giới hạn truy cập đếm riêng trong từng tiến trình (memory://): với %d tiến trình, mỗi khách được "
+                "tới %d lần giới hạn; dùng RATELIMIT_STORAGE_URI redis:// hoặc memcached:// để đếm chung",
+                workers,
+                workers,
+            )
+        sock = listening_socket(host, port)
+        click.echo(f"Bantin đang chạy với {workers} tiến trình tại {where}", err=True)
+        sys.exit(serve_workers(app, sock, workers, threads))
 
 
 main.add_command(index_group)
@@ -66,3 +70,6 @@ main.add_command(search_command)
 main.add_command(audio_group)
 main.add_command(speech_group)
 main.add_command(admin_group)
+
+if __name__ == "__main__":  # `python -m web.cli`: this checkout's code, whatever is installed
+    main()

@@ -41,7 +41,7 @@ from search.language.text import slugify
 from speech.cache import AudioEntry
 from speech.errors import NothingToSay, SpeechError
 from speech.synthesis import AudioJob
-from web.listening.service import audio_service
+from web.listening.service import start
 from web.state import engine
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def _settle(started: AudioEntry | AudioJob, wait: float) -> AudioEntry | AudioJo
 def mp3(article_id: str) -> Response:
     article = _article(article_id)
     ranged = request.range is not None and request.range.ranges != [(0, None)]
-    started = _settle(audio_service().start(article), RANGE_WAIT if ranged else 0)
+    started = _settle(start(article), RANGE_WAIT if ranged else 0)
     attach = request.args.get("download") == "1"
     if isinstance(started, AudioEntry):
         return _file(started, download_name(article), attach)
@@ -175,7 +175,7 @@ def _stream(article: Article, job: AudioJob, name: str, attach: bool) -> Respons
 def timings(article_id: str) -> Response:
     article = _article(article_id)
     partial = request.args.get("partial") == "1"
-    started = _settle(audio_service().start(article), 0 if partial else TIMINGS_WAIT)
+    started = _settle(start(article), 0 if partial else TIMINGS_WAIT)
     if isinstance(started, AudioJob):
         response = jsonify(started.timings())
         response.headers["X-Audio-Complete"] = "false"

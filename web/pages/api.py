@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 from search.storage.generations import IndexMissing
 from web.pages.links import article_links
 from web.pages.params import search_args
-from web.plumbing import search_stats
+from web.plumbing import metrics, search_stats
 from web.state import engine
 
 blueprint = Blueprint("api", __name__)
@@ -28,7 +28,8 @@ def search():
     args, error = search_args(request.args)
     if error:
         return jsonify(error=error), 400
-    page = engine().search(**args)
+    with metrics.searching():
+        page = engine().search(**args)
     search_stats.count(page)
     data = page.to_dict()
     for hit in data["results"]:

@@ -8,7 +8,7 @@ from search.engine import MAX_PAGE
 from search.query.parse import MAX_QUERY_CHARS
 from web.pages.pagination import page_numbers
 from web.pages.params import carried, query_too_long, search_args
-from web.plumbing import search_stats
+from web.plumbing import metrics, search_stats
 from web.state import engine
 
 blueprint = Blueprint("search", __name__)
@@ -36,8 +36,10 @@ def results():
     if error:
         args, _ = search_args(active)
     query = active.get("q", "")
-    page = engine().search(**args) if query else None
-    if page is not None:
+    page = None
+    if query:
+        with metrics.searching():
+            page = engine().search(**args)
         search_stats.count(page, followed_for=request.args.get("suggested_for"))
     categories = []
     if page is not None:

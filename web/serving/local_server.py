@@ -10,13 +10,15 @@ from contextlib import contextmanager
 from flask import Flask
 from waitress.server import create_server
 
+from web.plumbing import proxy
+
 
 @contextmanager
 def serving(app: Flask, threads: int = 4) -> Iterator[str]:
     """The base URL, for as long as the block runs."""
     # poll() rather than select(): closing the server while its loop waits then
     # ends the loop quietly instead of raising EBADF in the server's thread.
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads, asyncore_use_poll=True)
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads, asyncore_use_poll=True, **proxy.WAITRESS)
     thread = threading.Thread(target=server.run, name="bantin-local-server", daemon=True)
     thread.start()
     try:

@@ -12,6 +12,10 @@ caches, while the imported code is shared.
 This process only supervises: a worker that dies (the out-of-memory killer, a
 crash) is started again; SIGTERM or Ctrl-C stops them all. A worker whose
 supervisor disappears (SIGKILL) stops too, so none is left holding the port.
+
+The workers' metrics (web/plumbing/metrics.py) meet in a folder of files made
+fresh for each run (shared_metrics): a count left by a previous run would be
+added to this one's.
 """
 
 from __future__ import annotations
@@ -19,25 +23,63 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
+import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import wait
+from pathlib import Path
 
+import psutil
 from flask import Flask
+
+from web.plumbing import proxy
 
 log = logging.getLogger(__name__)
 # A worker that dies sooner than this after its start is failing to start, not
 # crashing under load: starting it again at once would spin.
 RESTART_DELAY_S = 1.0
 FAST_FAILURES_ALLOWED = 5
+# The workers' metrics folder, in the system's temporary folder: bantin-metrics-<supervisor pid>-<random>.
+METRICS_PREFIX = "bantin-metrics-"
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
     sock = socket.create_server((host, port), backlog=1024)
     sock.set_inheritable(True)
     return sock
+
+
+def _remove_orphaned_metrics(root: Path) -> None:
+    """The folders of supervisors that are gone: one killed with SIGKILL could not remove its own."""
+    for folder in root.glob(f"{METRICS_PREFIX}*-*"):
+        owner = folder.name.removeprefix(METRICS_PREFIX).split("-")[0]
+        if owner.isdigit() and not psutil.pid_exists(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def shared_metrics() -> Iterator[str]:
+    """PROMETHEUS_MULTIPROC_DIR, a new empty folder, for as long as the block runs; then removed.
+
+    prometheus_client chooses per-process files or plain memory when it is first
+    imported: so before the app is made, and this refuses to run after.
+    """
+    if "prometheus_client" in sys.modules:
+        raise RuntimeError("prometheus_client đã được nạp trước khi đặt PROMETHEUS_MULTIPROC_DIR")
+    _remove_orphaned_metrics(Path(tempfile.gettempdir()))
+    folder = tempfile.mkdtemp(prefix=f"{METRICS_PREFIX}{os.getpid()}-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    try:
+        yield folder
+    finally:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _worker(app: Flask, sock: socket.socket, threads: int, supervisor: int) -> None:
@@ -52,8 +94,9 @@ def _worker(app: Flask, sock: socket.socket, threads: int, supervisor: int) -> N
         os._exit(0)
 
     threading.Thread(target=follow_supervisor, name="bantin-supervisor-watch", daemon=True).start()
+    app.extensions["bantin.metrics"].worker_started()
     app.extensions["bantin.engine"].warm(wait=True)
-    serve(app, sockets=[sock], threads=threads)
+    serve(app, sockets=[sock], threads=threads, **proxy.WAITRESS)
 
 
 def serve_workers(app: Flask, sock: socket.socket, workers: int, threads: int) -> int:
@@ -81,6 +124,7 @@ def serve_workers(app: Flask, sock: socket.socket, workers: int, threads: int) -
             for process in [p for p in running if p.sentinel in ended]:
                 started = running.pop(process)
                 process.join()
+                app.extensions["bantin.metrics"].worker_gone(process.pid)
                 if stopping.is_set():
                     break
                 lived = time.monotonic() - started
