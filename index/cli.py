@@ -20,6 +20,7 @@ from index.build import (
 from index.crawl.settings import CrawlSettings
 from search.progress import for_stream
 from index.publish import Vectors, fill_vectors, publish
+from index import vectors_state
 from search import meaning
 from search.cli import index_dir_option, resolve_index_dir
 from search.language.ngrams import NGRAMS_FILE
@@ -63,7 +64,7 @@ def _write_error(exc: OSError, store: IndexStore) -> str:
     return f"không ghi được chỉ mục vào {store.root}: {reason}. Lần chạy này đã bị hủy; {serving}."
 
 
-def _run(action, sources: list[str], store: IndexStore, nice: int, vectors: bool, **kwargs) -> None:
+def _run(action, sources: list[str], store: IndexStore, nice: int, vectors: bool | None, **kwargs) -> None:
     lower_priority(nice)
     try:
         published = publish(
@@ -118,10 +119,11 @@ crawl_delay_option = click.option(
 )
 vectors_option = click.option(
     "--vectors/--no-vectors",
-    default=True,
-    show_default=True,
-    help="Sau khi chỉ mục mới đã dùng được, tính vector ngữ nghĩa cho bài mới và bài đã đổi "
-    f"(chậm: khoảng 0,13 giây một bài; tắt hẳn bằng {meaning.SWITCH}=0).",
+    default=None,
+    help="Tính vector ngữ nghĩa cho bài mới và bài đã đổi ngay tại đây, chờ xong mới thoát (--vectors; chậm: "
+    "khoảng 0,13 giây một bài), hay để lại cho trang web đang chạy hoặc `bantin index vectors` (--no-vectors). "
+    "Mặc định: để lại nếu một trang web đang chạy trên chỉ mục này tính chúng trong nền, nếu không thì tính ngay. "
+    f"Tắt hẳn bằng {meaning.SWITCH}=0.",
 )
 timeout_option = click.option(
     "--timeout",
@@ -147,7 +149,7 @@ def build_command(
     nice: int,
     crawl_delay: float,
     timeout: float,
-    vectors: bool,
+    vectors: bool | None,
 ) -> None:
     """Lập lại toàn bộ chỉ mục từ SOURCES, chuyển sang khi xong.
 
@@ -174,7 +176,7 @@ def update_command(
     nice: int,
     crawl_delay: float,
     timeout: float,
-    vectors: bool,
+    vectors: bool | None,
 ) -> None:
     """Chỉ thêm bài mới và bài đã thay đổi từ SOURCES (như của build).
 
@@ -224,7 +226,7 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from None
     meta = generation.meta()
-    vectors = meaning.load(generation.path / meaning.VECTORS)
+    vectors = vectors_state.status(store)
     synonyms = StaffSynonyms(default_synonyms_path())
     staff_names = synonyms.names()
     stats = {
@@ -233,7 +235,9 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
         "size_bytes": generation.size_bytes(),
         "built_at": meta["built_at"],
         "index_dir": str(store.root),
-        "articles_with_vectors": int(vectors.present.sum()) if vectors else 0,
+        "articles_with_vectors": vectors["with_vectors"],
+        # The background run (index/vectors_keeper.py) or any other: state, done/total, rate, eta_s.
+        "vectors": vectors,
         # Abbreviations the articles define, trusted (search/names/dictionary.py).
         "abbreviations_mined": int((meta.get("language") or {}).get("abbreviations_mined", 0)),
         # The syllable n-grams that put diacritics back (search/language/ngrams.py): counts and bytes.
@@ -254,6 +258,7 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
     click.echo(f"Dung lượng:   {stats['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"Lập lúc:      {stats['built_at']}")
     click.echo(f"Có vector:    {stats['articles_with_vectors']}/{stats['articles']} bài (xếp hạng theo nghĩa)")
+    click.echo(f"Tính vector:  {vectors_state.describe(vectors)}")
     ngrams = stats["ngrams"]
     if ngrams["bytes"]:
         click.echo(

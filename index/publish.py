@@ -5,6 +5,10 @@ The staff's command and the admin's background job both run it; they differ
 only in how they show progress and what a failure of the vectors does (the
 command stops with the reason; the job records it and ends done, since the
 index it built already serves).
+
+By default the vectors are left to the running service when there is one
+(index/vectors_keeper.py): it computes them in the background, so nobody
+waits minutes at a terminal or on the dashboard for them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from index.build import BuildReport
 from index.reports import save_last_report
 from index.vectors import VectorReport, VectorsBusy, fill
+from index.vectors_state import keeper_alive
 from search import meaning
 from search.progress import Progress
 from search.storage.generations import IndexStore
@@ -31,6 +36,9 @@ class Vectors:
     left: str | None = None
 
 
+HANDED_OVER = "trang web đang chạy sẽ tính vector ngữ nghĩa trong nền; xem tiến độ bằng `bantin index stats`"
+
+
 @dataclass(frozen=True)
 class Published:
     report: BuildReport
@@ -43,20 +51,26 @@ def publish(
     store: IndexStore,
     progress: Progress | None,
     *,
-    vectors: bool = True,
+    vectors: bool | None = True,
     on_live: Callable[[BuildReport, bool], None] = lambda report, vectors_next: None,
     tolerate_vector_errors: bool = False,
     **options: object,
 ) -> Published:
     """Run `action` (index.build.build or update); errors of the build itself are
-    the caller's. `on_live` hears of the new generation (and whether vectors
-    come next) before the vectors start, which can take minutes."""
+    the caller's. `vectors`: True computes them here, False leaves them (to the
+    service or `bantin index vectors`), None computes them here unless a
+    running service keeps this index's vectors. `on_live` hears of the new
+    generation (and whether vectors come next here) before the vectors start,
+    which can take minutes."""
     report = action(sources, store, progress=progress, **options)
     save_last_report(store, report)
-    wanted = vectors and meaning.enabled()
-    on_live(report, wanted)
-    if not wanted:
+    if not meaning.enabled() or vectors is False:
+        on_live(report, False)
         return Published(report)
+    if vectors is None and keeper_alive(store):
+        on_live(report, False)
+        return Published(report, Vectors(left=HANDED_OVER))
+    on_live(report, True)
     return Published(report, fill_vectors(store, progress, tolerate_errors=tolerate_vector_errors))
 
 

