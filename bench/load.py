@@ -184,7 +184,13 @@ def start_server(
     index_dir: Path, workers: int, threads: int, data_dir: Path, log_path: Path
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = dict(os.environ, BANTIN_DATA_DIR=str(data_dir), BANTIN_RATELIMIT_ENABLED="false")
+    # Article vectors computed in the background would share the cores with the load measured.
+    env = dict(
+        os.environ,
+        BANTIN_DATA_DIR=str(data_dir),
+        BANTIN_RATELIMIT_ENABLED="false",
+        BANTIN_VECTORS_IN_BACKGROUND="false",
+    )
     log = open(log_path, "wb")
     server = subprocess.Popen(
         [
