@@ -83,13 +83,14 @@ def test_a_backup_restored_into_an_empty_folder_serves_the_same(site, tmp_path, 
     archive.parent.mkdir()
     code, out = _cli("backup", "create", str(archive), "--data-dir", str(data))
     assert code == 0, out
-    assert "chỉ mục gen-000001 (12 bài), có âm thanh" in out
+    assert "chỉ mục gen-000001 (12 bài), có âm thanh, " in out
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600  # it holds the session key
     assert [p.name for p in archive.parent.iterdir()] == ["bantin.tar.gz"]  # no temporary file left
 
     with tarfile.open(archive) as tar:
         names = tar.getnames()
     assert names[-1] == MANIFEST
+    assert f", {len(names) - 1} tệp, " in out  # the manifest does not count itself
     assert "instance/secret_key" in names and "instance/admin/sessions.sqlite3" in names
     assert "index/CURRENT" in names and "audio/entries/k1.mp3" in names
     assert not [n for n in names if "models/" in n or "/tmp/" in n or "/locks/" in n or "/." in n or "-wal" in n]

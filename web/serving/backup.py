@@ -232,7 +232,7 @@ def create(archive: Path, places: Places, audio: bool = True, stream: TextIO | N
                         writer.add_sqlite(name, path)
                     else:
                         writer.add_file(name, path, required=generation is not None and inside(path, generation.path))
-                summary.files = writer.files
+                summary.files = dict(writer.files)  # the manifest lists the files, not itself
                 writer.add_bytes(MANIFEST, json.dumps(summary.to_json(), ensure_ascii=False, indent=1).encode())
             out.flush()
             os.fsync(out.fileno())
