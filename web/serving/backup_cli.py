@@ -106,7 +106,7 @@ def restore_command(
 @backup_group.command("verify")
 @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
 def verify_command(archive: Path) -> None:
-    """Kiểm tra ARCHIVE với bản kê của nó (kích thước, SHA-256 của từng tệp) mà không khôi phục."""
+    """Kiểm tra ARCHIVE với bản kê (kích thước, SHA-256 từng tệp) mà không khôi phục."""
     try:
         summary = read(archive, stream=sys.stderr)
     except BackupError as exc:
