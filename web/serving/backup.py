@@ -40,7 +40,7 @@ import stat
 import tarfile
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -61,7 +61,6 @@ AUDIO_TRANSIENT = {"locks", "tmp"}
 TRANSIENT_SUFFIXES = ("WRITELOCK", ".lock", "-wal", "-shm", "-journal")
 SQLITE_SUFFIX = ".sqlite3"
 COMPRESSION = {".tar": "", ".tar.gz": "gz", ".tgz": "gz"}
-CHUNK = 1024 * 1024
 
 
 class BackupError(Exception):
@@ -107,7 +106,7 @@ def inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _files(root: Path, skip: set[Path] = frozenset(), recurse: bool = True) -> Iterator[Path]:
+def _files(root: Path, skip: Collection[Path] = (), recurse: bool = True) -> Iterator[Path]:
     """Regular files under `root`, in name order, links not followed; transient ones and the folders in `skip` left out."""
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
@@ -249,7 +248,7 @@ def _plan(places: Places, generation: Generation | None, audio: bool) -> list[tu
     skip = {places.index, places.audio, places.data / MODELS_FOLDER}
     planned += [(f"{INSTANCE}/{p.relative_to(places.data).as_posix()}", p) for p in _files(places.data, skip)]
     if generation is not None:
-        root_files = [p for p in _files(places.index, recurse=False) if p.name != POINTER]  # the crawl's validators
+        root_files = [p for p in _files(places.index, recurse=False) if p.name != POINTER]  # crawl validators, last report
         planned += [(f"{INDEX}/{p.name}", p) for p in root_files]
         planned += [(f"{INDEX}/{generation.name}/{p.relative_to(generation.path).as_posix()}", p)
                     for p in _files(generation.path)]
