@@ -12,6 +12,7 @@ from index.cli import index_group
 from search.cli import index_dir_option, resolve_index_dir, search_command
 from speech.cli import audio_group, speech_group
 from web.admin.cli import admin_group
+from web.serving.backup_cli import backup_group
 
 
 @click.group()
@@ -79,6 +80,7 @@ main.add_command(search_command)
 main.add_command(audio_group)
 main.add_command(speech_group)
 main.add_command(admin_group)
+main.add_command(backup_group)
 
 if __name__ == "__main__":  # `python -m web.cli`: this checkout's code, whatever is installed
     main()
