@@ -136,7 +136,7 @@ def test_keyboard_sign_in_and_out(staff) -> None:
 
 
 @contextmanager
-def vectors_running(index: Path) -> Iterator[None]:
+def vectors_running(index: Path) -> Iterator[RunState]:
     """The article vectors half computed in the background, as another process's run shows them."""
     store = IndexStore(index)
     with FileLock(str(index / LOCK_FILE)):
@@ -145,7 +145,7 @@ def vectors_running(index: Path) -> Iterator[None]:
         run.start(20, "")
         run.state.update(done=8, with_vectors=20, rate=0.07, eta_s=180.0)
         run.finish()
-        yield
+        yield run
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -183,6 +183,24 @@ def test_admin_pages_pass_axe(staff, admin_site, theme: str, font: int) -> None:
     problems["searches"] = findings(page)
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert {name: found for name, found in problems.items() if found} == {}
+
+
+def test_dashboard_follows_the_vectors_without_reloading(staff, admin_site) -> None:
+    _, instance = admin_site
+    page = staff.page
+    with vectors_running(instance.parent / "index") as run:
+        sign_in_with_keyboard(page)
+        page.evaluate("() => { window.__notReloaded = true; }")
+        run.state.update(done=14, with_vectors=26, eta_s=60.0)
+        run.finish()
+        page.wait_for_function("() => document.querySelector('#tien-do-vector').value === 26", timeout=15_000)
+        assert "26/32" in page.inner_text(".vectors-message") and "còn khoảng 1 phút" in page.inner_text(".vectors-message")
+        assert page.inner_text(".vectors-done") == ""  # a changing time left is not read out
+        run.end("stopped")
+    # The run is over (its lock released): the end is announced once, and polling stops.
+    page.wait_for_function("() => document.querySelector('.vectors-done').textContent !== ''", timeout=15_000)
+    assert page.inner_text(".vectors-done") == page.inner_text(".vectors-message")
+    assert page.evaluate("() => window.__notReloaded") is True
 
 
 def test_dashboard_follows_the_job_without_reloading(staff, admin_site) -> None:

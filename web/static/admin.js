@@ -1,115 +1,102 @@
-/* Bantin admin: follows a running index job without reloading the page.
-   Without this file the page still works: its "Xem trạng thái mới nhất" link
-   reloads it. The status region (role=status) changes, and so is read out, only
-   when the job moves to another phase or ends, never at each counted article. */
+/* Bantin admin: the dashboard follows a running index job and the article
+   vectors computed in the background without reloading the page. Without this
+   file the page still works: its links reload it. Status regions (role=status)
+   change, and so are read out, only when something ends or changes phase, never
+   at each counted article. */
 (function () {
   "use strict";
 
-  var box = document.querySelector(".job[data-job-url]");
-  if (!box || !window.fetch || box.getAttribute("data-running") !== "true") {
-    return;
-  }
-  var message = box.querySelector(".job-message");
-  var progressBox = box.querySelector(".job-progress");
-  var bar = box.querySelector("progress");
-  var count = box.querySelector(".job-count");
-  var refresh = box.querySelector(".job-refresh");
-  var every = 2000;
-
-  function finish(text) {
-    message.textContent = text;
-    progressBox.hidden = true;
-    var link = refresh.querySelector("a");
-    link.textContent = "Tải lại trang để xem báo cáo";
-    link.addEventListener("click", function (event) {
-      event.preventDefault();
-      window.location.reload();
-    });
-    refresh.hidden = false;
-  }
-
-  function show(job) {
-    if (job.total) {
-      bar.max = job.total;
-      bar.value = job.done;
-      count.textContent = job.progress;
-    }
-    if (!job.running) {
-      finish(job.message);
-      return;
-    }
-    if (message.textContent !== job.message) {
-      message.textContent = job.message;
+  /* Ask `url` for JSON every `every` ms: `show` gets each answer and says whether
+     to ask again; `failed` is called once if an answer cannot be had. */
+  function follow(url, every, show, failed) {
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(String(response.status));
+          }
+          return response.json();
+        })
+        .then(function (data) {
+          if (show(data)) {
+            window.setTimeout(poll, every);
+          }
+        })
+        .catch(failed);
     }
     window.setTimeout(poll, every);
   }
 
-  function poll() {
-    fetch(box.getAttribute("data-job-url"), {
-      credentials: "same-origin",
-      headers: { Accept: "application/json" }
-    })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error(String(response.status));
-        }
-        return response.json();
-      })
-      .then(show)
-      .catch(function () {
-        finish("Không lấy được trạng thái mới.");
+  function followJob(box) {
+    var message = box.querySelector(".job-message");
+    var progressBox = box.querySelector(".job-progress");
+    var bar = box.querySelector("progress");
+    var count = box.querySelector(".job-count");
+    var refresh = box.querySelector(".job-refresh");
+
+    function finish(text) {
+      message.textContent = text;
+      progressBox.hidden = true;
+      var link = refresh.querySelector("a");
+      link.textContent = "Tải lại trang để xem báo cáo";
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        window.location.reload();
       });
+      refresh.hidden = false;
+    }
+
+    follow(box.getAttribute("data-job-url"), 2000, function (job) {
+      if (job.total) {
+        bar.max = job.total;
+        bar.value = job.done;
+        count.textContent = job.progress;
+      }
+      if (!job.running) {
+        finish(job.message);
+        return false;
+      }
+      if (message.textContent !== job.message) {
+        message.textContent = job.message;
+      }
+      return true;
+    }, function () {
+      finish("Không lấy được trạng thái mới.");
+    });
   }
 
-  window.setTimeout(poll, every);
-})();
+  /* Only the run's end is announced, not each change of the time left. */
+  function followVectors(box) {
+    var message = box.querySelector(".vectors-message");
+    var bar = box.querySelector("progress");
+    var count = box.querySelector(".vectors-count");
+    var announce = box.querySelector(".vectors-done");
 
-/* The article vectors computed in the background: the sentence and the bar
-   follow the run every few seconds; only its end is announced (role=status),
-   not each change of the time left. */
-(function () {
-  "use strict";
+    follow(box.getAttribute("data-vectors-url"), 5000, function (vectors) {
+      message.textContent = vectors.message;
+      if (bar && vectors.total) {
+        bar.max = vectors.total;
+        bar.value = vectors.done;
+        count.textContent = vectors.progress;
+      }
+      if (!vectors.running) {
+        announce.textContent = vectors.message;
+      }
+      return vectors.running;
+    }, function () {
+      announce.textContent = "Không lấy được trạng thái mới của vector bài viết.";
+    });
+  }
 
-  var box = document.querySelector(".vectors[data-vectors-url]");
-  if (!box || !window.fetch || box.getAttribute("data-running") !== "true") {
+  if (!window.fetch) {
     return;
   }
-  var message = box.querySelector(".vectors-message");
-  var bar = box.querySelector("progress");
-  var count = box.querySelector(".vectors-count");
-  var announce = box.querySelector(".vectors-done");
-  var every = 5000;
-
-  function show(vectors) {
-    message.textContent = vectors.message;
-    if (bar && vectors.total) {
-      bar.max = vectors.total;
-      bar.value = vectors.done;
-      count.textContent = vectors.progress;
-    }
-    if (vectors.running) {
-      window.setTimeout(poll, every);
-    } else {
-      announce.textContent = vectors.message;
-    }
+  var job = document.querySelector(".job[data-job-url]");
+  if (job && job.getAttribute("data-running") === "true") {
+    followJob(job);
   }
-
-  function poll() {
-    fetch(box.getAttribute("data-vectors-url"), {
-      credentials: "same-origin",
-      headers: { Accept: "application/json" }
-    })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error(String(response.status));
-        }
-        return response.json();
-      })
-      .then(show)
-      .catch(function () {
-        announce.textContent = "Không lấy được trạng thái mới của vector bài viết.";
-      });
+  var vectors = document.querySelector(".vectors[data-vectors-url]");
+  if (vectors && vectors.getAttribute("data-running") === "true") {
+    followVectors(vectors);
   }
-
-  window.setTimeout(poll, every);
 })();
