@@ -10,7 +10,10 @@ before a release.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,6 +33,11 @@ SHARED = REPO.parent / "shared"
 # else build their indexes without them, through the deployment's own switch,
 # here for every process the tests start; tests/test_meaning.py turns it back on.
 os.environ[SWITCH] = "0"
+# A test that makes the app without the `instance` fixture (search counts, audio,
+# the secret key) writes into a folder of this run, never the checkout's ./instance.
+_DATA = tempfile.mkdtemp(prefix="bantin-test-data-")
+atexit.register(shutil.rmtree, _DATA, ignore_errors=True)
+os.environ["BANTIN_DATA_DIR"] = _DATA
 
 
 @pytest.fixture(autouse=True)
