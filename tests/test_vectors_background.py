@@ -27,7 +27,7 @@ from index import vectors_state
 from index.build import build, update
 from index.vectors import LOCK_FILE, fill
 from index.vectors_keeper import VectorsKeeper
-from index.vectors_state import RunState, describe, status, time_left
+from index.vectors_state import RunState, beat, describe, status, time_left
 from search import meaning
 from search.storage.generations import IndexStore
 from tests.factories import write_jsonl
@@ -234,7 +234,11 @@ def test_the_dashboard_shows_the_vectors(make_app, tmp_path) -> None:
     sign_in(client)
     page = client.get("/admin/").get_data(as_text=True)
     assert '<h2 id="tieu-de-vector">Vector bài viết</h2>' in page
-    assert "Còn thiếu: 0/3 bài có vector" in page
+    assert "Còn thiếu: 0/3 bài có vector" in page and 'data-following="false"' in page  # nobody will compute them
+    beat(store)  # a service keeps the vectors: the page follows it from before its run starts
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "Chờ tính trong nền: 0/3 bài" in page and 'data-following="true"' in page
+    assert client.get("/admin/vectors.json").get_json()["following"]
     run = RunState(store)
     with FileLock(str(store.root / LOCK_FILE)):
         run.generation(store.current().name, 3)
@@ -243,11 +247,12 @@ def test_the_dashboard_shows_the_vectors(make_app, tmp_path) -> None:
         run.finish()
         page = client.get("/admin/").get_data(as_text=True)
         polled = client.get("/admin/vectors.json").get_json()
-    assert 'data-running="true"' in page and "Đang tính trong nền: 1/3 bài (33%), 0,5 bài/giây, còn khoảng 4 phút." in page
+    assert 'data-following="true"' in page and "Đang tính trong nền: 1/3 bài (33%), 0,5 bài/giây, còn khoảng 4 phút." in page
     assert '<progress id="tien-do-vector" max="3" value="1"' in page
     assert polled["running"] and polled["progress"] == "1/3 bài" and "còn khoảng 4 phút" in polled["message"]
     fill(store)
-    assert client.get("/admin/vectors.json").get_json()["message"] == "Đã đủ: 3/3 bài có vector."
+    done = client.get("/admin/vectors.json").get_json()
+    assert done["message"] == "Đã đủ: 3/3 bài có vector." and not done["following"]
 
 
 # --- bantin serve ----------------------------------------------------------------------

@@ -194,6 +194,8 @@ def vectors_view() -> dict[str, Any]:
     articles, with_vectors = found["articles"], found["with_vectors"]
     return {
         "running": found["state"] == "running",
+        # Also while the service is about to start a run: the page follows it from the start.
+        "following": found["state"] in ("running", "waiting"),
         "state": found["state"],
         "message": vectors_state.describe(found),
         "done": with_vectors,

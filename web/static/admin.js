@@ -65,7 +65,8 @@
     });
   }
 
-  /* Only the run's end is announced, not each change of the time left. */
+  /* Followed while a run goes on or the service is about to start one; only
+     the end is announced, not each change of the time left. */
   function followVectors(box) {
     var message = box.querySelector(".vectors-message");
     var bar = box.querySelector("progress");
@@ -79,10 +80,10 @@
         bar.value = vectors.done;
         count.textContent = vectors.progress;
       }
-      if (!vectors.running) {
+      if (!vectors.following) {
         announce.textContent = vectors.message;
       }
-      return vectors.running;
+      return vectors.following;
     }, function () {
       announce.textContent = "Không lấy được trạng thái mới của vector bài viết.";
     });
@@ -96,7 +97,7 @@
     followJob(job);
   }
   var vectors = document.querySelector(".vectors[data-vectors-url]");
-  if (vectors && vectors.getAttribute("data-running") === "true") {
+  if (vectors && vectors.getAttribute("data-following") === "true") {
     followVectors(vectors);
   }
 })();
