@@ -11,26 +11,37 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
-def replace_atomically(path: Path, data: bytes, tmp_dir: Path | None = None, keep_mode: bool = False) -> None:
-    """Write `data` to `path`: readers see the old content or all the new one.
+@contextmanager
+def atomic_writer(path: Path, tmp_dir: Path | None = None, keep_mode: bool = False) -> Iterator[BinaryIO]:
+    """A file to write that replaces `path` only when the block ends without error:
+    readers see the old content or all the new one, also for a file streamed in parts.
 
     The temporary file is named ".<name>.*" (hidden, and skipped by the generation
-    copier) in `tmp_dir`, which must be on `path`'s file system; it is removed if
-    anything fails. `keep_mode` gives the new file the old one's permissions (a file
-    people edit may have been made readable to a group on purpose).
+    copier) in `tmp_dir`, which must be on `path`'s file system, mode 0600 unless
+    `keep_mode` gives it the old file's permissions (a file people edit may have
+    been made readable to a group on purpose); it is removed if anything fails.
     """
     fd, tmp = tempfile.mkstemp(dir=tmp_dir or path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as out:
             if keep_mode and path.exists():
                 os.fchmod(out.fileno(), stat.S_IMODE(os.stat(path).st_mode))
-            out.write(data)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def replace_atomically(path: Path, data: bytes, tmp_dir: Path | None = None, keep_mode: bool = False) -> None:
+    """Write `data` to `path` whole (atomic_writer)."""
+    with atomic_writer(path, tmp_dir, keep_mode) as out:
+        out.write(data)

@@ -49,6 +49,7 @@ from typing import IO, Any, TextIO
 
 from tqdm import tqdm
 
+from search.durable import atomic_writer
 from search.meaning import MODELS_FOLDER
 from search.storage.generations import POINTER, Generation, IndexMissing, IndexStore
 
@@ -215,30 +216,22 @@ def create(archive: Path, places: Places, audio: bool = True, stream: TextIO | N
     )
     planned = _plan(places, generation, audio)
     total = sum(_size(path) for _, path in planned)
-    fd, tmp = tempfile.mkstemp(dir=archive.parent, prefix=f".{archive.name}.")  # 0600: it holds the session key
-    try:
-        with (
-            os.fdopen(fd, "wb") as out,
-            tempfile.TemporaryDirectory(dir=archive.parent, prefix=".bantin-backup-") as scratch,
-            tqdm(total=total, unit="B", unit_scale=True, desc="Sao lưu", file=stream, disable=quiet(stream)) as bar,
-        ):
-            with tarfile.open(fileobj=out, mode=f"w:{compression}") as tar:
-                writer = _Writer(tar, bar, Path(scratch))
-                if generation is not None:
-                    writer.add_bytes(f"{INDEX}/{POINTER}", f"{generation.name}\n".encode())
-                for name, path in planned:
-                    if path.name.endswith(SQLITE_SUFFIX):
-                        writer.add_sqlite(name, path)
-                    else:
-                        writer.add_file(name, path, required=generation is not None and inside(path, generation.path))
-                summary.files = dict(writer.files)  # the manifest lists the files, not itself
-                writer.add_bytes(MANIFEST, json.dumps(summary.to_json(), ensure_ascii=False, indent=1).encode())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, archive)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with (
+        atomic_writer(archive) as out,  # 0600: it holds the session key
+        tempfile.TemporaryDirectory(dir=archive.parent, prefix=".bantin-backup-") as scratch,
+        tqdm(total=total, unit="B", unit_scale=True, desc="Sao lưu", file=stream, disable=quiet(stream)) as bar,
+    ):
+        with tarfile.open(fileobj=out, mode=f"w:{compression}") as tar:
+            writer = _Writer(tar, bar, Path(scratch))
+            if generation is not None:
+                writer.add_bytes(f"{INDEX}/{POINTER}", f"{generation.name}\n".encode())
+            for name, path in planned:
+                if path.name.endswith(SQLITE_SUFFIX):
+                    writer.add_sqlite(name, path)
+                else:
+                    writer.add_file(name, path, required=generation is not None and inside(path, generation.path))
+            summary.files = dict(writer.files)  # the manifest lists the files, not itself
+            writer.add_bytes(MANIFEST, json.dumps(summary.to_json(), ensure_ascii=False, indent=1).encode())
     return summary
 
 
