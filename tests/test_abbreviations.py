@@ -100,6 +100,29 @@ def test_the_name_as_typed_is_preferred_by_evidence_not_as_a_rule(tmp_path) -> N
     assert ids(engine, "vn thủ tướng") == ["ngan", "dai"]
 
 
+@pytest.mark.parametrize(
+    ("title", "other", "query"),
+    [
+        ("UBND tỉnh họp kế hoạch mùa mưa", "ủy ban nhân dân", "ubnd họp mùa mưa"),
+        ("UBND tỉnh họp kế hoạch mùa mưa", "ủy ban nhân dân", "UBND họp mùa mưa"),
+        ("Ủy ban nhân dân tỉnh họp kế hoạch mùa mưa", "UBND", "ủy ban nhân dân họp mùa mưa"),
+        ("Ủy ban nhân dân tỉnh họp kế hoạch mùa mưa", "UBND", "uy ban nhan dan hop mua mua"),
+    ],
+)
+def test_a_name_counts_in_the_title_and_in_the_body_whatever_its_spelling_in_each(tmp_path, title, other, query) -> None:
+    filler = "các cơ quan khác" if " " in other else "ông"  # the same length as the name
+    articles = [
+        ("chi-tieu-de", title, f"Tỉnh cho biết kế hoạch năm nay, {filler} nói.", "Thời sự", "2024-05-08"),
+        ("ca-hai", title, f"Tỉnh cho biết kế hoạch năm nay, {other} nói.", "Thời sự", "2024-05-08"),
+    ]
+    page = SearchEngine(build_store(tmp_path, articles)).search(query)
+    scores = {hit.id: hit.score for hit in page.results}
+    # Scored by one spelling for the whole article, the second lost its body's
+    # `ủy ban nhân dân` to its title's `UBND` and tied with the first.
+    assert [hit.id for hit in page.results] == ["ca-hai", "chi-tieu-de"]
+    assert scores["ca-hai"] > scores["chi-tieu-de"]
+
+
 def test_an_ambiguous_abbreviation_takes_the_sense_the_query_points_to(engine) -> None:
     assert ids(engine, "ĐH Bách khoa") == ["dai-hoc"]
     assert ids(engine, "DH Dang bo") == ["dai-hoi"]

@@ -9,9 +9,15 @@ import numpy as np
 
 from search.query.plan import Evidence, QueryPlan, Weights
 from search.storage.postings import ArrayCache, Columns
+from search.storage.schema import ALL_FOLDED, TEXT_BIGRAMS, TITLE_BIGRAMS, folded
 
 # Scores per term, on top of the posting lists cached by Columns (ids are shared).
 CONTRIBUTION_CACHE_BYTES = 128 * 1024 * 1024
+# Where a name's evidence is compared between its spellings: a spelling's pairs
+# of syllables count where its syllables do. Compared field by field, the
+# pairs of `ủy ban nhân dân` would be added to the syllable of `UBND` in the
+# same text, the name counted twice; the other fields are a zone each.
+ZONES = {TITLE_BIGRAMS: folded("title"), TEXT_BIGRAMS: ALL_FOLDED}
 
 
 class Scorer:
@@ -43,18 +49,39 @@ class Scorer:
         """BM25F score of each document of `ids` (sorted), all evidence summed."""
         total = self._holding(plan.evidence, weights)
         for group in plan.groups:
-            # A document is scored by the best spelling of the name it holds: the
-            # typed one's evidence is in plan.evidence already, so another spelling
-            # adds what it is worth beyond the typed one, and is worth
-            # `other_spelling` of the typed one (`tp hcm` for `tphcm` is the same
-            # letters spaced otherwise: worth as much).
-            best = np.zeros_like(total)
+            # A name is one word whatever its spelling, in each part of the
+            # article: "Ủy ban nhân dân tỉnh ..." above a body saying `UBND`
+            # holds the name in the title and in the body, whichever is typed.
+            # In each zone the best spelling there counts; the typed one's
+            # evidence is in plan.evidence already, so another spelling adds what
+            # it is worth beyond the typed one, at `other_spelling` of the typed
+            # one (`tp hcm` for `tphcm` is the same letters spaced otherwise:
+            # worth as much).
+            typed = self._by_zone(group.typed_evidence, weights)
+            best = {zone: holding.copy() for zone, holding in typed.items()}
             for alternative, spelling in zip(group.alternatives, group.evidence):
                 same = "".join(alternative) == "".join(group.typed)
                 share = 1.0 if same else weights.other_spelling
-                np.maximum(best, share * self._holding(spelling, weights), out=best)
-            total += np.maximum(best - self._holding(group.typed_evidence, weights), 0)
+                for zone, holding in self._by_zone(spelling, weights).items():
+                    holding *= share
+                    if zone in best:
+                        np.maximum(best[zone], holding, out=best[zone])
+                    else:
+                        best[zone] = holding
+            for zone, holding in best.items():
+                total += holding - typed[zone] if zone in typed else holding
         return total[ids]
+
+    def _by_zone(self, evidence: tuple[Evidence, ...], weights: Weights) -> dict[str, np.ndarray]:
+        """Every document's score from `evidence`, per zone of the article."""
+        zones: dict[str, np.ndarray] = {}
+        for item in evidence:
+            zone = ZONES.get(item.field, item.field)
+            holding = zones.setdefault(zone, np.zeros(self.columns.size, dtype=np.float32))
+            docs, scores = self.contribution(item.field, item.term, weights)
+            if len(docs):
+                holding[docs] += item.boost * scores
+        return zones
 
     def _holding(self, evidence: tuple[Evidence, ...], weights: Weights) -> np.ndarray:
         """Every document's score from `evidence` alone."""
