@@ -99,12 +99,12 @@ class Group:
 
     A document matches with the syllables typed (anywhere, as a plain query
     matches) or with another spelling as a phrase. It is scored by the best
-    spelling it holds in each zone of the article (title, lead, body, the whole
-    text: search/ranking/score.py): the typed one's evidence is the
-    plan's own; each other one's evidence is scaled so that holding it is worth
-    what holding the typed one is (a one-syllable `ubnd` and a four-syllable
-    `ủy ban nhân dân` would otherwise score on different scales), times
-    `other_spelling`, and counts for what it adds over the typed one.
+    spelling it holds in the title and in the text (search/ranking/score.py):
+    the typed one's evidence is the plan's own; each other one's evidence is
+    scaled so that holding it is worth what holding the typed one is (a
+    one-syllable `ubnd` and a four-syllable `ủy ban nhân dân` would otherwise
+    score on different scales), times `other_spelling`, and counts for what it
+    adds over the typed one.
     """
 
     typed: tuple[str, ...]

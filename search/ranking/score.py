@@ -13,11 +13,14 @@ from search.storage.schema import ALL_FOLDED, TEXT_BIGRAMS, TITLE_BIGRAMS, folde
 
 # Scores per term, on top of the posting lists cached by Columns (ids are shared).
 CONTRIBUTION_CACHE_BYTES = 128 * 1024 * 1024
-# Where a name's evidence is compared between its spellings: a spelling's pairs
-# of syllables count where its syllables do. Compared field by field, the
-# pairs of `ủy ban nhân dân` would be added to the syllable of `UBND` in the
-# same text, the name counted twice; the other fields are a zone each.
-ZONES = {TITLE_BIGRAMS: folded("title"), TEXT_BIGRAMS: ALL_FOLDED}
+# Where a name's evidence is compared between its spellings: the title (its
+# syllables and pairs) and the text (every other field). Compared field by
+# field, the pairs of `ủy ban nhân dân` would be added to the syllable of
+# `UBND` in the same text, the name counted twice.
+ZONES = {
+    folded("title"): "title", TITLE_BIGRAMS: "title",
+    ALL_FOLDED: "text", folded("lead"): "text", folded("body"): "text", TEXT_BIGRAMS: "text",
+}
 
 
 class Scorer:
@@ -49,14 +52,13 @@ class Scorer:
         """BM25F score of each document of `ids` (sorted), all evidence summed."""
         total = self._holding(plan.evidence, weights)
         for group in plan.groups:
-            # A name is one word whatever its spelling, in each part of the
-            # article: "Ủy ban nhân dân tỉnh ..." above a body saying `UBND`
-            # holds the name in the title and in the body, whichever is typed.
-            # In each zone the best spelling there counts; the typed one's
-            # evidence is in plan.evidence already, so another spelling adds what
-            # it is worth beyond the typed one, at `other_spelling` of the typed
-            # one (`tp hcm` for `tphcm` is the same letters spaced otherwise:
-            # worth as much).
+            # A name is one word whatever its spelling, in the title and in the
+            # text: "Ủy ban nhân dân tỉnh ..." above a body saying `UBND` holds
+            # the name in both, whichever is typed. In each zone the best
+            # spelling there counts; the typed one's evidence is in
+            # plan.evidence already, so another spelling adds what it is worth
+            # beyond the typed one, at `other_spelling` of the typed one (`tp
+            # hcm` for `tphcm` is the same letters spaced otherwise: as much).
             typed = self._by_zone(group.typed_evidence, weights)
             best = {zone: holding.copy() for zone, holding in typed.items()}
             for alternative, spelling in zip(group.alternatives, group.evidence):
@@ -76,7 +78,7 @@ class Scorer:
         """Every document's score from `evidence`, per zone of the article."""
         zones: dict[str, np.ndarray] = {}
         for item in evidence:
-            zone = ZONES.get(item.field, item.field)
+            zone = ZONES[item.field]
             holding = zones.setdefault(zone, np.zeros(self.columns.size, dtype=np.float32))
             docs, scores = self.contribution(item.field, item.term, weights)
             if len(docs):
