@@ -99,3 +99,36 @@ def test_workers_stop_when_the_supervisor_is_killed(server) -> None:
     supervisor.send_signal(signal.SIGKILL)
     gone, alive = psutil.wait_procs(workers, timeout=15)
     assert not alive
+
+
+def _backup(*args: str, data: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([BANTIN, "backup", *args, "--data-dir", str(data), "--index-dir", str(data.parent / "ix")],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_running_service_is_never_restored_over_even_forced(server, tmp_path) -> None:
+    supervisor, base = server
+    data = tmp_path / "data"
+    archive = tmp_path / "b.tar"
+    assert _backup("create", str(archive), "--no-audio", data=data).returncode == 0
+    current = (tmp_path / "ix" / "CURRENT").read_text()
+    refused = _backup("restore", str(archive), "--force", data=data)
+    assert refused.returncode == 1 and "đang chạy trên" in refused.stdout + refused.stderr
+    assert (tmp_path / "ix" / "CURRENT").read_text() == current
+    assert requests.get(base + "/search?q=bai", timeout=30).status_code == 200
+    # Its workers hold the folder too; once all are gone the restore may go on.
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=30) == 0
+    restored = _backup("restore", str(archive), "--force", data=data)
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+
+
+def test_a_service_does_not_start_while_a_restore_runs(tmp_path) -> None:
+    from web.serving.occupancy import restoring
+
+    env = dict(os.environ, BANTIN_DATA_DIR=str(tmp_path / "data"))
+    with restoring(tmp_path / "data"):
+        # A timeout, not a hang, if it started serving anyway.
+        started = subprocess.run([BANTIN, "serve", "--port", str(_free_port())], env=env,
+                                 capture_output=True, text=True, timeout=60)
+    assert started.returncode == 1 and "đang được khôi phục" in started.stderr

@@ -10,9 +10,11 @@ import click
 
 from index.cli import index_group
 from search.cli import index_dir_option, resolve_index_dir, search_command
+from search.paths import data_dir
 from speech.cli import audio_group, speech_group
 from web.admin.cli import admin_group
 from web.serving.backup_cli import backup_group
+from web.serving.occupancy import Occupied, serving
 
 
 @click.group()
@@ -39,16 +41,25 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
 @index_dir_option
 def serve_command(host: str, port: int, threads: int, workers: int, index_dir: str | None) -> None:
     """Chạy trang web trên waitress."""
+    # One line per request (web/plumbing/request_log.py) on stderr; waitress's own warnings too.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    config = {"INDEX_DIR": str(resolve_index_dir(index_dir).root)}
+    where = f"http://{host}:{port}/ (chỉ mục {config['INDEX_DIR']})"
+    try:
+        # For as long as it runs: `bantin backup restore` is refused meanwhile.
+        with serving(data_dir()):
+            _serve(config, where, host, port, threads, workers)
+    except Occupied as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _serve(config: dict[str, str], where: str, host: str, port: int, threads: int, workers: int) -> None:
     from waitress import serve
 
     from web import create_app
     from web.plumbing import proxy
     from web.serving.background import keeper, keeping_vectors
 
-    # One line per request (web/plumbing/request_log.py) on stderr; waitress's own warnings too.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    config = {"INDEX_DIR": str(resolve_index_dir(index_dir).root)}
-    where = f"http://{host}:{port}/ (chỉ mục {config['INDEX_DIR']})"
     if workers == 1:
         app = create_app(config)
         app.extensions["bantin.engine"].warm(wait=True)

@@ -78,7 +78,7 @@ def create_command(
 
 @backup_group.command("restore")
 @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Ghi đè dữ liệu đang có (dừng dịch vụ trước).")
+@click.option("--force", is_flag=True, help="Ghi đè dữ liệu đang có (dừng dịch vụ trước: khi dịch vụ còn chạy, khôi phục bị từ chối kể cả với --force).")
 @_places_options
 def restore_command(
     archive: Path, force: bool, data_dir: Path | None, index_dir: Path | None, audio_dir: Path | None

@@ -25,6 +25,7 @@ from typing import IO, Any, TextIO
 from tqdm import tqdm
 
 from web.serving.backup import AUDIO, FORMAT, INDEX, INSTANCE, MANIFEST, BackupError, Places, Summary, inside, quiet
+from web.serving.occupancy import LOCK_FILE, Occupied, restoring
 
 CHUNK = 1024 * 1024
 
@@ -104,7 +105,7 @@ def _checked(archive: Path, manifest: dict[str, Any] | None, seen: dict[str, dic
 
 def _occupied(places: Places) -> list[Path]:
     """The places that hold something, each named once (the index is usually inside the data folder)."""
-    full = [root for root in places.roots().values() if root.is_dir() and any(root.iterdir())]
+    full = [root for root in places.roots().values() if root.is_dir() and any(p.name != LOCK_FILE for p in root.iterdir())]
     return [root for root in full if not any(other != root and inside(root, other) for other in full)]
 
 
@@ -114,16 +115,24 @@ def restore(archive: Path, places: Places, force: bool = False, stream: TextIO |
     Without `force`, refuses unless every place is empty or missing. With it,
     what the archive holds replaces what is there (the index whole, the audio
     cache whole if the archive has one, each file or folder of the data folder it has);
-    the rest stays.
+    the rest stays. Refused, `force` or not, while a service runs on the data
+    folder (web/serving/occupancy.py).
     """
+    made = not places.data.exists()
+    try:
+        with restoring(places.data):
+            return _restore(archive, places, force, stream, made)
+    except Occupied as exc:
+        raise BackupError(str(exc)) from None
+
+
+def _restore(archive: Path, places: Places, force: bool, stream: TextIO | None, made: bool) -> Summary:
     occupied = _occupied(places)
     if occupied and not force:
         raise BackupError(
             f"{', '.join(map(str, occupied))} không trống: khôi phục sẽ ghi đè dữ liệu đang có. "
             "Dừng dịch vụ rồi chạy lại với --force nếu đó đúng là điều bạn muốn"
         )
-    made = not places.data.exists()
-    places.data.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=places.data, prefix=".bantin-restore-"))
     try:
         try:
