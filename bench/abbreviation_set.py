@@ -25,25 +25,20 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 from collections import Counter
 from pathlib import Path
 
+from search.language.analysis import SYLLABLE
 from search.language.text import fold, nfc
 from search.names.dictionary import Name, dictionary
+from search.query.expansion import mostly_capitals
 
-_WORD = re.compile(r"[^\W_]+")
 # The abbreviations of the shipped set (its README lists the kinds).
 SHIPPED = "UBND HĐND TP.HCM HLV CLB ĐH THPT THCS BHYT BHXH ĐBQH CSGT VN EU LHQ GTVT TAND"
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(nfc(text))
-
-
-def _abbreviation(written: list[str]) -> bool:
-    letters = [ch for word in written for ch in word if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters)
+    return SYLLABLE.findall(nfc(text))
 
 
 def _find(title: list[str], form: str, abbreviated: bool) -> int:
@@ -52,7 +47,7 @@ def _find(title: list[str], form: str, abbreviated: bool) -> int:
     want = [word.lower() for word in _words(form)]
     for i in range(len(title) - len(want) + 1):
         written = title[i : i + len(want)]
-        if [word.lower() for word in written] == want and (not abbreviated or _abbreviation(written)):
+        if [word.lower() for word in written] == want and (not abbreviated or mostly_capitals(" ".join(written))):
             return i
     return -1
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import sys
 
@@ -23,6 +22,7 @@ from index.publish import Vectors, fill_vectors, publish
 from index import vectors_state
 from search import meaning
 from search.cli import index_dir_option, resolve_index_dir
+from search.durable import write_failure
 from search.language.ngrams import NGRAMS_FILE
 from search.storage.generations import IndexMissing, IndexStore
 from search.names.staff import StaffSynonyms
@@ -44,19 +44,8 @@ def _print_report(report: BuildReport) -> None:
             click.echo(f"  {item.path}: {item.reason}", err=True)
 
 
-# What staff can do about a failed write, by errno; anything else shows the system's own words.
-_WRITE_ERRORS = {
-    errno.ENOSPC: "ổ đĩa chứa chỉ mục đã đầy; hãy giải phóng chỗ trống rồi chạy lại",
-    errno.EDQUOT: "đã hết hạn mức dung lượng đĩa; hãy giải phóng chỗ trống rồi chạy lại",
-    errno.EROFS: "thư mục chỉ mục nằm trên ổ chỉ đọc (read-only); hãy cho phép ghi rồi chạy lại",
-    errno.EACCES: "không có quyền ghi vào thư mục chỉ mục",
-    errno.EPERM: "không có quyền ghi vào thư mục chỉ mục",
-    errno.EIO: "lỗi đọc/ghi của ổ đĩa",
-}
-
-
 def _write_error(exc: OSError, store: IndexStore) -> str:
-    reason = _WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))
+    reason = write_failure(exc, folder="thư mục chỉ mục", disk="ổ đĩa chứa chỉ mục")
     try:
         serving = f"chỉ mục đang dùng ({store.current().name}) không bị ảnh hưởng"
     except (IndexMissing, OSError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 import os
@@ -13,7 +12,7 @@ from typing import Any
 from search.names.mined import MINED_FILE
 from search.meaning import VECTORS
 from search.language.ngrams import NGRAMS_FILE
-from search.durable import replace_atomically
+from search.durable import replace_atomically, write_json
 from search.storage.generations import MANIFEST, META, POINTER, Generation, IndexStore
 
 KEEP_GENERATIONS = 2
@@ -64,11 +63,6 @@ def link_copy(source: Generation, target: Generation) -> None:
                 shutil.copy2(item, target.path / item.name)
 
 
-def write_json_durably(path: Path, data: Any) -> None:
-    """Replace `path` atomically: readers see the old file or the whole new one, never a part."""
-    replace_atomically(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-
-
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -88,13 +82,13 @@ def complete(generation: Generation, manifest: dict[str, str], meta: dict[str, A
         if item.is_file():
             with open(item, "rb") as handle:
                 os.fsync(handle.fileno())
-    write_json_durably(generation.path / MANIFEST, manifest)
+    write_json(generation.path / MANIFEST, manifest)
     files = {
         item.name: item.stat().st_size
         for item in sorted(generation.path.iterdir())
         if item.is_file() and not _is_lock(item.name)
     }
-    write_json_durably(generation.path / META, {**meta, "files": files})
+    write_json(generation.path / META, {**meta, "files": files})
     _fsync_dir(generation.path)
 
 

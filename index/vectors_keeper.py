@@ -69,7 +69,7 @@ class VectorsKeeper:
 
     def missing(self) -> bool:
         """Whether the live generation lacks a vector for some article. The vectors
-        are loaded only when CURRENT or the vectors file changed since the last look."""
+        are counted only when CURRENT or the vectors file changed since the last look."""
         stamps = self._stamps()
         if stamps == self._complete:
             return False
@@ -78,8 +78,7 @@ class VectorsKeeper:
             articles = int(generation.meta().get("articles", 0))
         except (IndexMissing, OSError, ValueError):
             return False
-        found = meaning.load(generation.path / meaning.VECTORS)
-        if found is not None and int(found.present.sum()) >= articles:
+        if meaning.count_present(generation.path / meaning.VECTORS) >= articles:
             self._complete = stamps
             return False
         return True
@@ -98,9 +97,9 @@ class VectorsKeeper:
                 if self.child.poll() is None:
                     return
                 self._ended(self.child.returncode)
-            if lock_held(self.store) or not self.missing():
-                return
             if self._failed and self._failed[0] == self._stamps() and now - self._failed[1] < RETRY_AFTER_S:
+                return
+            if lock_held(self.store) or not self.missing():
                 return
             self._start()
 

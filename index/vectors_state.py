@@ -18,7 +18,6 @@ vectors to that service instead of making the person at the terminal wait.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import time
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from search import meaning
-from search.durable import replace_atomically
+from search.durable import read_json_object, write_json
 from search.storage.generations import IndexMissing, IndexStore
 
 STATE_FILE = "vectors.json"
@@ -43,15 +42,11 @@ def now_iso() -> str:
 
 
 def read(store: IndexStore) -> dict[str, Any] | None:
-    try:
-        state = json.loads((store.root / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return state if isinstance(state, dict) else None
+    return read_json_object(store.root / STATE_FILE)
 
 
 def _write(store: IndexStore, state: dict[str, Any]) -> None:
-    replace_atomically(store.root / STATE_FILE, json.dumps(state, ensure_ascii=False).encode("utf-8"))
+    write_json(store.root / STATE_FILE, state)
 
 
 def time_left(seconds: float | None) -> str:
@@ -146,7 +141,7 @@ def lock_held(store: IndexStore) -> bool:
 
 def beat(store: IndexStore) -> None:
     """The keeper is alive and keeps this index's vectors."""
-    (store.root / HEARTBEAT_FILE).write_text(str(os.getpid()), encoding="utf-8")
+    (store.root / HEARTBEAT_FILE).touch()
 
 
 def keeper_alive(store: IndexStore) -> bool:
@@ -176,8 +171,7 @@ def status(store: IndexStore) -> dict[str, Any]:
     if running and run.get("generation") == generation.name:
         with_vectors = int(run.get("with_vectors") or 0)
     else:
-        found = meaning.load(generation.path / meaning.VECTORS)
-        with_vectors = int(found.present.sum()) if found is not None else 0
+        with_vectors = meaning.count_present(generation.path / meaning.VECTORS)
     result["with_vectors"] = min(with_vectors, articles)
     if running:
         result.update(

@@ -45,12 +45,12 @@ if point == "adding":  # the writer has taken some documents, nothing committed
         return real(article)
     index.build.to_document = to_document
 elif point == "committed":  # Whoosh committed and the manifest is written; meta.json is not
-    real_write = index.generations.write_json_durably
-    def write_json_durably(path, data):
+    real_write = index.generations.write_json
+    def write_json(path, data):
         if path.name == "meta.json":
             die()
         real_write(path, data)
-    index.generations.write_json_durably = write_json_durably
+    index.generations.write_json = write_json
 elif point == "complete":  # complete and durable, but CURRENT not yet switched
     index.build.publish = die
 

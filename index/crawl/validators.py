@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from index.generations import write_json_durably
+from search.durable import write_json
 
 CACHE_FILE = "crawl.json"
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class ValidatorCache:
             for url, entry in self.entries.items()
             if entry.get("kind") != "page" or manifest.get(entry.get("id")) == entry.get("hash")
         }
-        write_json_durably(self.path, keep)
+        write_json(self.path, keep)
 
 
 def _well_formed(entry: Any) -> bool:

@@ -18,7 +18,6 @@ its next search; the other workers see the new stamp within CHECK_INTERVAL_S.
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import threading
@@ -29,7 +28,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from search.durable import replace_atomically
+from search.durable import replace_atomically, write_failure
 from search.language.text import nfc
 from search.names.dictionary import Name, read_names
 from search.paths import data_dir
@@ -38,15 +37,6 @@ SYNONYMS_FILE = "synonyms.txt"
 MAX_FILE_BYTES = 512 * 1024
 CHECK_INTERVAL_S = 2.0
 LOCK_TIMEOUT_S = 10.0
-# What staff can do about a failed write, by errno; anything else shows the system's own words.
-_WRITE_ERRORS = {
-    errno.EACCES: "không có quyền ghi vào thư mục",
-    errno.EPERM: "không có quyền ghi vào thư mục",
-    errno.EROFS: "thư mục nằm trên ổ chỉ đọc (read-only)",
-    errno.ENOSPC: "ổ đĩa đã đầy",
-    errno.EDQUOT: "đã hết hạn mức dung lượng đĩa",
-    errno.EISDIR: "đường dẫn này là một thư mục",
-}
 log = logging.getLogger(__name__)
 
 
@@ -199,4 +189,4 @@ def _locked(path: Path | None) -> Iterator[list[str]]:
 
 
 def _write_error(path: Path, exc: OSError) -> str:
-    return f"không ghi được tệp {path}: {_WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))}; tìm kiếm vẫn dùng bản đang có"
+    return f"không ghi được tệp {path}: {write_failure(exc)}; tìm kiếm vẫn dùng bản đang có"

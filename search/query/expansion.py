@@ -21,7 +21,7 @@ from search.language.text import plain_syllable_shaped
 from search.names.dictionary import Name, dictionary, syllables
 from search.names.staff import StaffSynonyms
 
-def _abbreviated(form: str) -> bool:
+def mostly_capitals(form: str) -> bool:
     """Written mostly in capitals: `TP.HCM`, `Tp.HCM`, `GD&ĐT`."""
     letters = [ch for ch in form if ch.isalpha()]
     return bool(letters) and 2 * sum(ch.isupper() for ch in letters) >= len(letters)
@@ -66,7 +66,7 @@ class Expander:
             for form in name.forms:
                 key = syllables(form)
                 keys.setdefault(key, form)
-                if len(key) > 1 and _abbreviated(form):  # `TP.HCM` is also typed `tphcm`
+                if len(key) > 1 and mostly_capitals(form):  # `TP.HCM` is also typed `tphcm`
                     keys.setdefault(("".join(key),), form)
             self._compose(keys, singles, syllables(name.full))
             self._keys.append(keys)

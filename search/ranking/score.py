@@ -79,17 +79,19 @@ class Scorer:
         zones: dict[str, np.ndarray] = {}
         for item in evidence:
             zone = ZONES[item.field]
-            holding = zones.setdefault(zone, np.zeros(self.columns.size, dtype=np.float32))
-            docs, scores = self.contribution(item.field, item.term, weights)
-            if len(docs):
-                holding[docs] += item.boost * scores
+            if zone not in zones:
+                zones[zone] = np.zeros(self.columns.size, dtype=np.float32)
+            self._add(zones[zone], item, weights)
         return zones
 
     def _holding(self, evidence: tuple[Evidence, ...], weights: Weights) -> np.ndarray:
         """Every document's score from `evidence` alone."""
         holding = np.zeros(self.columns.size, dtype=np.float32)
         for item in evidence:
-            docs, scores = self.contribution(item.field, item.term, weights)
-            if len(docs):
-                holding[docs] += item.boost * scores
+            self._add(holding, item, weights)
         return holding
+
+    def _add(self, holding: np.ndarray, item: Evidence, weights: Weights) -> None:
+        docs, scores = self.contribution(item.field, item.term, weights)
+        if len(docs):
+            holding[docs] += item.boost * scores

@@ -14,7 +14,6 @@ build lock (index.build) refuses any other builder, the CLI's included.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import secrets
 import subprocess
@@ -26,7 +25,7 @@ from typing import Any
 from filelock import FileLock
 
 from index.build import INDEXING_NICE
-from search.durable import replace_atomically
+from search.durable import read_json_object, write_json
 from web.admin.audit import AuditLog
 
 ACTIVE = ("starting", "running")
@@ -48,18 +47,9 @@ def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def read_state(path: Path) -> dict[str, Any] | None:
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return state if isinstance(state, dict) else None
-
-
 def write_state(path: Path, state: dict[str, Any]) -> None:
-    """Replace the state file atomically: the dashboard never reads half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    replace_atomically(path, json.dumps(state, ensure_ascii=False).encode("utf-8"))
+    write_json(path, state)
 
 
 def result_text(state: dict[str, Any]) -> str:
@@ -111,10 +101,10 @@ class Jobs:
             return self._current()
 
     def _current(self) -> dict[str, Any] | None:
-        state = read_state(self.state_path)
+        state = read_json_object(self.state_path)
         if not state or state.get("status") not in ACTIVE or self._alive(state):
             return state
-        state = read_state(self.state_path) or state  # it may have finished just now
+        state = read_json_object(self.state_path) or state  # it may have finished just now
         if state.get("status") in ACTIVE:
             state.update(status="failed", error=DIED, finished=now_iso())
             write_state(self.state_path, state)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import cache
 from importlib.resources import files
@@ -12,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from search.storage.generations import IndexMissing
-from web.pages.links import article_links
+from web.pages.links import article_links, links_maker
 from web.pages.params import search_args
 from web.plumbing import metrics, search_stats
 from web.state import engine
@@ -32,8 +31,9 @@ def search():
         page = engine().search(**args)
     search_stats.count(page)
     data = page.to_dict()
+    links = links_maker()
     for hit in data["results"]:
-        hit["links"] = article_links(hit["id"])
+        hit["links"] = links(hit["id"])
     return jsonify(data)
 
 
@@ -60,14 +60,18 @@ def openapi_document() -> dict[str, Any]:
     return json.loads(files(__package__).joinpath("openapi.json").read_text(encoding="utf-8"))
 
 
-@blueprint.get("/api/openapi.json")
-def openapi() -> Response:
+@cache
+def _openapi_body(script_root: str) -> bytes:
     # Paths in the document are from the site's root: a site mounted under a
     # prefix names it as its server, so a client's calls carry it too.
-    document = {**openapi_document(), "servers": [{"url": request.script_root or "/"}]}
-    body = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-    response = Response(body, mimetype="application/json")
+    document = {**openapi_document(), "servers": [{"url": script_root or "/"}]}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+@blueprint.get("/api/openapi.json")
+def openapi() -> Response:
+    response = Response(_openapi_body(request.script_root), mimetype="application/json")
     response.cache_control.public = True
     response.cache_control.max_age = OPENAPI_MAX_AGE
-    response.set_etag(hashlib.blake2b(body, digest_size=16).hexdigest())
+    response.add_etag()
     return response.make_conditional(request)

@@ -27,7 +27,6 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 from flask import Flask, Response, abort, current_app, request
 from prometheus_client import (
@@ -45,7 +44,7 @@ from prometheus_client.multiprocess import MultiProcessCollector, mark_process_d
 
 from search import meaning
 from search.engine import SearchEngine
-from search.storage.generations import Generation, IndexMissing
+from search.storage.generations import IndexMissing
 
 log = logging.getLogger(__name__)
 # The workers' files keep no creation times: one process shows the same series as several.
@@ -127,15 +126,13 @@ class IndexCollector:
 
     def __init__(self, engine: SearchEngine) -> None:
         self.engine = engine
-        # The vectors file is megabytes: counted again only when it changes.
-        self._vectors: tuple[tuple[Path, int, int], int] | None = None
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         try:
             generation = self.engine.generation
             articles = self.engine.doc_count()
             built = dt.datetime.fromisoformat(generation.meta()["built_at"])
-            with_vectors = self._with_vectors(generation)
+            with_vectors = meaning.count_present(generation.path / meaning.VECTORS)
         except (IndexMissing, OSError, ValueError, KeyError, TypeError):
             return  # no index yet, or its meta.json unreadable: the gauges are absent, not wrong
         yield GaugeMetricFamily("bantin_index_generation", "Number of the index generation in service.",
@@ -146,18 +143,6 @@ class IndexCollector:
         yield GaugeMetricFamily("bantin_index_articles_with_vectors",
                                 "Articles of the generation in service that have a vector (ranking by meaning).",
                                 value=with_vectors)
-
-    def _with_vectors(self, generation: Generation) -> int:
-        path = generation.path / meaning.VECTORS
-        try:
-            st = path.stat()
-            stamp = (path, st.st_ino, st.st_mtime_ns)
-        except FileNotFoundError:
-            return 0
-        if self._vectors is None or self._vectors[0] != stamp:
-            found = meaning.load(path)
-            self._vectors = (stamp, int(found.present.sum()) if found is not None else 0)
-        return self._vectors[1]
 
 
 def of(app: Flask) -> Metrics:

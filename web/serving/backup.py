@@ -103,10 +103,6 @@ def _transient(name: str) -> bool:
     return name.startswith(".") or name.endswith(TRANSIENT_SUFFIXES)
 
 
-def inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
 def _files(root: Path, skip: Collection[Path] = (), recurse: bool = True) -> Iterator[Path]:
     """Regular files under `root`, in name order, links not followed; transient ones and the folders in `skip` left out."""
     try:
@@ -198,7 +194,7 @@ def create(archive: Path, places: Places, audio: bool = True, stream: TextIO | N
     """Write the site's data to `archive` (.tar or .tar.gz), replacing it only when complete."""
     archive = archive.resolve()
     for root in places.roots().values():
-        if inside(archive, root.resolve()):
+        if archive.is_relative_to(root.resolve()):
             raise BackupError(f"hãy đặt bản sao lưu ngoài {root}: nó sẽ tự chứa chính mình")
     compression = _compression(archive)
     if not archive.parent.is_dir():
@@ -229,7 +225,7 @@ def create(archive: Path, places: Places, audio: bool = True, stream: TextIO | N
                 if path.name.endswith(SQLITE_SUFFIX):
                     writer.add_sqlite(name, path)
                 else:
-                    writer.add_file(name, path, required=generation is not None and inside(path, generation.path))
+                    writer.add_file(name, path, required=generation is not None and path.is_relative_to(generation.path))
             summary.files = dict(writer.files)  # the manifest lists the files, not itself
             writer.add_bytes(MANIFEST, json.dumps(summary.to_json(), ensure_ascii=False, indent=1).encode())
     return summary

@@ -24,7 +24,7 @@ from typing import IO, Any, TextIO
 
 from tqdm import tqdm
 
-from web.serving.backup import AUDIO, FORMAT, INDEX, INSTANCE, MANIFEST, BackupError, Places, Summary, inside, quiet
+from web.serving.backup import AUDIO, FORMAT, INDEX, INSTANCE, MANIFEST, BackupError, Places, Summary, quiet
 from web.serving.occupancy import LOCK_FILE, Occupied, restoring
 
 CHUNK = 1024 * 1024
@@ -106,7 +106,7 @@ def _checked(archive: Path, manifest: dict[str, Any] | None, seen: dict[str, dic
 def _occupied(places: Places) -> list[Path]:
     """The places that hold something, each named once (the index is usually inside the data folder)."""
     full = [root for root in places.roots().values() if root.is_dir() and any(p.name != LOCK_FILE for p in root.iterdir())]
-    return [root for root in full if not any(other != root and inside(root, other) for other in full)]
+    return [root for root in full if not any(other != root and root.is_relative_to(other) for other in full)]
 
 
 def restore(archive: Path, places: Places, force: bool = False, stream: TextIO | None = None) -> Summary:
